@@ -1,0 +1,99 @@
+"""alliance-kg: an open knowledge graph (RDF/OWL) of automotive OEM supply.
+
+The package ships the ontology, the SHACL shapes, the data and the SPARQL
+queries as files (``ontology/``, ``data/``, ``queries/``) and gives small
+functions over them:
+
+* :func:`load_project` / :func:`parse_files` read Turtle files into graphs
+  (local files only: nothing is ever fetched from the network);
+* :func:`validate` checks data against the SHACL shapes and returns a
+  :class:`ValidationReport`;
+* :func:`reason` computes the OWL-RL closure into a separate graph and returns
+  a :class:`ReasoningResult` (asserted and inferred triples are kept apart);
+* :func:`build` writes a release folder (Turtle, N-Triples, TriG, validation
+  report, ``summary.json``) atomically;
+* :class:`MemoryStore` implements the :class:`Store` interface that the rest
+  of the code uses for storage and SPARQL.
+
+No function changes a graph it is given. Every error raised on purpose is an
+:class:`AllianceKGError` (see :mod:`alliance_kg.errors`).
+
+Heavy libraries (rdflib, pyshacl, owlrl) are imported only when a name that
+needs them is first used, so ``import alliance_kg`` is cheap.
+"""
+
+import importlib as _importlib
+import typing as _typing
+
+from alliance_kg.errors import (
+    AllianceKGError,
+    BuildError,
+    InconsistencyError,
+    InputError,
+    RDFSyntaxError,
+    RejectedBuildError,
+    ResourceError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AllianceKGError",
+    "BuildError",
+    "BuildResult",
+    "Inconsistency",
+    "InconsistencyError",
+    "InputError",
+    "MemoryStore",
+    "ProjectGraphs",
+    "RDFSyntaxError",
+    "ReasoningResult",
+    "RejectedBuildError",
+    "ResourceError",
+    "Store",
+    "ValidationReport",
+    "Violation",
+    "__version__",
+    "build",
+    "load_project",
+    "parse_files",
+    "reason",
+    "validate",
+]
+
+# name -> module that defines it; imported on first access (PEP 562).
+_LAZY: dict[str, str] = {
+    "BuildResult": "alliance_kg.build",
+    "build": "alliance_kg.build",
+    "Inconsistency": "alliance_kg.reasoning",
+    "ReasoningResult": "alliance_kg.reasoning",
+    "reason": "alliance_kg.reasoning",
+    "MemoryStore": "alliance_kg.store",
+    "Store": "alliance_kg.store",
+    "ProjectGraphs": "alliance_kg.loading",
+    "load_project": "alliance_kg.loading",
+    "parse_files": "alliance_kg.loading",
+    "ValidationReport": "alliance_kg.validation",
+    "Violation": "alliance_kg.validation",
+    "validate": "alliance_kg.validation",
+}
+
+if _typing.TYPE_CHECKING:
+    from alliance_kg.build import BuildResult, build
+    from alliance_kg.loading import ProjectGraphs, load_project, parse_files
+    from alliance_kg.reasoning import Inconsistency, ReasoningResult, reason
+    from alliance_kg.store import MemoryStore, Store
+    from alliance_kg.validation import ValidationReport, Violation, validate
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'alliance_kg' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

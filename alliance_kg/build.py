@@ -1,0 +1,335 @@
+"""Build a release folder: validate, reason and write the graph in several formats.
+
+:func:`build` loads the ontology, shapes and data, validates the data against
+the shapes, computes the OWL-RL closure and writes:
+
+=========================  ====================================================
+``alliance-kg.ttl``        asserted triples (ontology + facts), Turtle
+``alliance-kg.nt``         the same, N-Triples, lines sorted
+``alliance-kg-inferred.ttl``  the inferred triples only, Turtle
+``alliance-kg.trig``       named graphs ontology / facts / inferred, TriG
+``validation-report.ttl``  the SHACL validation report, Turtle
+``summary.json``           counts: entities per class, triples, verdicts
+=========================  ====================================================
+
+Outputs are deterministic: blank nodes get labels derived from the graph's
+content (rdflib's canonicalisation over asserted and inferred triples
+together, so a blank node keeps one label across files) and triples are
+written in sorted order.
+
+The release folder is replaced as a whole or not at all: everything is
+written into a temporary folder beside ``out_dir`` (same file system), then
+the old folder is renamed aside, the new one renamed in and the old one
+deleted. Data that does not conform to the shapes, or that reasoning finds
+inconsistent, is not released: :func:`build` raises
+:class:`~alliance_kg.errors.RejectedBuildError` and leaves the previous
+release untouched. Any other failure raises
+:class:`~alliance_kg.errors.BuildError` (or the loading error) likewise. No
+temporary folder is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import _TripleCanonicalizer
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from alliance_kg.errors import BuildError, RejectedBuildError
+from alliance_kg.loading import load_project
+from alliance_kg.namespaces import (
+    AKG,
+    GRAPH_FACTS,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    bind_prefixes,
+    short,
+)
+from alliance_kg.reasoning import Inconsistency, reason
+from alliance_kg.validation import ValidationReport, validate
+
+__all__ = ["RELEASE_FILES", "BuildResult", "build"]
+
+#: The files every release folder holds.
+RELEASE_FILES: Final = (
+    "alliance-kg.ttl",
+    "alliance-kg.nt",
+    "alliance-kg-inferred.ttl",
+    "alliance-kg.trig",
+    "validation-report.ttl",
+    "summary.json",
+)
+
+_Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build` returns: where the release is and what is in it."""
+
+    out_dir: Path
+    files: tuple[Path, ...]
+    summary: Mapping[str, Any] = field(repr=False)
+    report: ValidationReport = field(repr=False)
+    inconsistencies: tuple[Inconsistency, ...] = ()
+
+    def summary_text(self) -> str:
+        """A short report for people: entities per class, triple counts, verdicts."""
+        entities: Mapping[str, Mapping[str, int]] = self.summary["entities"]
+        width = max([len("class"), *(len(name) for name in entities)])
+        lines = [
+            f"alliance-kg {self.summary['version']} release in {self.out_dir}",
+            "",
+            f"{'class':<{width}}  {'direct':>8}  {'inferred':>8}",
+            f"{'-' * width}  {'-' * 8}  {'-' * 8}",
+        ]
+        for name, counts in entities.items():
+            lines.append(f"{name:<{width}}  {counts['direct']:>8}  {counts['with_inferred']:>8}")
+        triples: Mapping[str, int] = self.summary["triples"]
+        lines += [
+            "",
+            f"triples asserted: {triples['asserted']} (ontology {triples['ontology']}, facts {triples['facts']})",
+            f"triples inferred: {triples['inferred']}",
+            f"conforms: {'yes' if self.summary['conforms'] else 'no'}",
+            f"consistent: {'yes' if not self.inconsistencies else 'no'}",
+        ]
+        return "\n".join(lines)
+
+
+# -- deterministic serialisation ---------------------------------------------
+
+
+def _canonical_bnodes(graph: Graph) -> dict[Node, Node]:
+    """Map each blank node of ``graph`` to a label derived from the graph's content."""
+    canonicalizer = _TripleCanonicalizer(graph)
+    mapping: dict[Node, Node] = {}
+    # canonical_triples() walks the same (unchanged) graph in the same order.
+    for original, canonical in zip(graph, canonicalizer.canonical_triples(), strict=True):
+        for old, new in zip(original, canonical, strict=True):
+            if isinstance(old, BNode):
+                mapping[old] = new
+    return mapping
+
+
+def _relabel(triples: Iterable[_Triple], mapping: Mapping[Node, Node]) -> list[_Triple]:
+    relabelled = [(mapping.get(s, s), mapping.get(p, p), mapping.get(o, o)) for s, p, o in triples]
+    return sorted(relabelled, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+
+
+def _sorted_graph(triples: Iterable[_Triple], identifier: str | None = None) -> Graph:
+    graph = bind_prefixes(Graph(identifier=URIRef(identifier) if identifier else None))
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _sorted_ntriples(triples: list[_Triple]) -> bytes:
+    text = _sorted_graph(triples).serialize(format="nt", encoding="utf-8")
+    lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _trig(named_graphs: list[tuple[str, list[_Triple]]]) -> bytes:
+    """TriG for named graphs, in the given order (rdflib's TriG writer orders graphs by hash)."""
+    prefixes: set[str] = set()
+    blocks: list[str] = []
+    for name, triples in named_graphs:
+        turtle = _sorted_graph(triples).serialize(format="turtle")
+        body: list[str] = []
+        for line in turtle.splitlines():
+            if line.startswith("@prefix "):
+                prefixes.add(line)
+            elif line.strip() or body:
+                body.append(f"    {line}" if line.strip() else "")
+        while body and not body[-1]:
+            body.pop()
+        blocks.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
+    head = "\n".join(sorted(prefixes)) + "\n\n" if prefixes else ""
+    return (head + "\n".join(blocks)).encode("utf-8")
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically (temporary file, then ``os.replace``)."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp_name).replace(path)  # os.replace: atomic on POSIX
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+# -- the summary --------------------------------------------------------------
+
+
+def _akg_classes(ontology: Graph, typed: Graph) -> list[URIRef]:
+    classes: set[URIRef] = set()
+    for class_type in (OWL.Class, RDFS.Class):
+        classes.update(c for c in ontology.subjects(RDF.type, class_type) if isinstance(c, URIRef))
+    classes.update(c for c in typed.objects(None, RDF.type) if isinstance(c, URIRef))
+    return sorted(c for c in classes if str(c).startswith(str(AKG)))
+
+
+def _count_instances(graph: Graph, cls: URIRef) -> int:
+    return len(set(graph.subjects(RDF.type, cls)))
+
+
+def _summary(
+    *,
+    ontology: Graph,
+    asserted: Graph,
+    inferred: Graph,
+    facts_count: int,
+    report: ValidationReport,
+    inconsistencies: tuple[Inconsistency, ...],
+) -> dict[str, Any]:
+    from alliance_kg import __version__
+
+    closure = asserted + inferred
+    entities = {
+        short(cls): {
+            "direct": _count_instances(asserted, cls),
+            "with_inferred": _count_instances(closure, cls),
+        }
+        for cls in _akg_classes(ontology, closure)
+    }
+    return {
+        "version": __version__,
+        "conforms": report.conforms,
+        "consistent": not inconsistencies,
+        "triples": {
+            "asserted": len(asserted),
+            "ontology": len(ontology),
+            "facts": facts_count,
+            "inferred": len(inferred),
+        },
+        "entities": entities,
+        "validation_results": len(report.results),
+        "inconsistencies": [item.message for item in inconsistencies],
+    }
+
+
+# -- the folder swap ----------------------------------------------------------
+
+
+def _swap_in(new_dir: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``new_dir`` (both on one file system)."""
+    old_dir: Path | None = None
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir() or out_dir.is_symlink():
+            raise BuildError(f"{out_dir} exists and is not a directory; not replacing it")
+        old_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        old_dir.rmdir()
+        out_dir.rename(old_dir)
+    try:
+        new_dir.rename(out_dir)
+    except BaseException:
+        if old_dir is not None:
+            old_dir.rename(out_dir)
+        raise
+    if old_dir is not None:
+        shutil.rmtree(old_dir, ignore_errors=True)
+
+
+def build(
+    out_dir: str | Path,
+    *,
+    data_paths: Iterable[str | Path] | None = None,
+    ontology_paths: Iterable[str | Path] | None = None,
+    shape_paths: Iterable[str | Path] | None = None,
+) -> BuildResult:
+    """Validate, reason and write a release into ``out_dir`` (see the module docstring).
+
+    ``data_paths`` (``ontology_paths``, ``shape_paths``) replace the packaged
+    data (ontology, shapes) files when given. Raises
+    :class:`RejectedBuildError` when the data does not conform or is
+    inconsistent, :class:`BuildError` when the folder cannot be written, and
+    the loading errors for unreadable input; in every case the previous
+    contents of ``out_dir`` are left as they were.
+    """
+    out_dir = Path(out_dir).absolute()
+    project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
+    report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
+
+    asserted = bind_prefixes(Graph())
+    for part in (project.ontology, project.facts):
+        for triple in part:
+            asserted.add(triple)
+    reasoning = reason(asserted)
+
+    if not report.conforms or reasoning.inconsistencies:
+        reasons = []
+        if not report.conforms:
+            count = len(report.results)
+            reasons.append(f"the data does not conform to the shapes ({count} results)")
+        if reasoning.inconsistencies:
+            reasons.append(f"OWL-RL reasoning found {len(reasoning.inconsistencies)} inconsistencies")
+        raise RejectedBuildError(
+            "release not written: " + " and ".join(reasons) + f"; {out_dir} left unchanged",
+            report=report,
+            inconsistencies=reasoning.inconsistencies,
+        )
+
+    inferred = reasoning.inferred
+    mapping = _canonical_bnodes(asserted + inferred)
+    ontology_triples = _relabel(project.ontology, mapping)
+    facts_triples = _relabel(project.facts, mapping)
+    asserted_triples = _relabel(asserted, mapping)
+    inferred_triples = _relabel(inferred, mapping)
+
+    report_graph = _sorted_graph(_relabel(report.graph, _canonical_bnodes(report.graph)))
+    summary = _summary(
+        ontology=project.ontology,
+        asserted=asserted,
+        inferred=inferred,
+        facts_count=len(project.facts),
+        report=report,
+        inconsistencies=reasoning.inconsistencies,
+    )
+    trig = _trig(
+        [
+            (GRAPH_ONTOLOGY, ontology_triples),
+            (GRAPH_FACTS, facts_triples),
+            (GRAPH_INFERRED, inferred_triples),
+        ]
+    )
+    contents: dict[str, bytes] = {
+        "alliance-kg.ttl": _sorted_graph(asserted_triples).serialize(format="turtle", encoding="utf-8"),
+        "alliance-kg.nt": _sorted_ntriples(asserted_triples),
+        "alliance-kg-inferred.ttl": _sorted_graph(inferred_triples).serialize(format="turtle", encoding="utf-8"),
+        "alliance-kg.trig": trig,
+        "validation-report.ttl": report_graph.serialize(format="turtle", encoding="utf-8"),
+        "summary.json": (json.dumps(summary, indent=2, sort_keys=False) + "\n").encode("utf-8"),
+    }
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for name in RELEASE_FILES:
+            _write(temp_dir / name, contents[name])
+        _swap_in(temp_dir, out_dir)
+    except OSError as error:
+        raise BuildError(f"cannot write the release to {out_dir}: {error}") from error
+    finally:
+        if temp_dir.exists():
+            shutil.rmtree(temp_dir, ignore_errors=True)
+
+    return BuildResult(
+        out_dir=out_dir,
+        files=tuple(out_dir / name for name in RELEASE_FILES),
+        summary=summary,
+        report=report,
+        inconsistencies=reasoning.inconsistencies,
+    )

@@ -1,0 +1,88 @@
+"""The ``alliance-kg`` command line: a thin shell over the Python API.
+
+Usage: ``alliance-kg [--version] COMMAND [options]``; ``alliance-kg COMMAND --help``
+describes each command.
+
+Exit status (every command):
+
+* 0: success (the data conforms and is consistent);
+* 1: the data does not conform to the shapes or is inconsistent;
+* 2: an error (unreadable or malformed input, missing files, ...), reported on
+  stderr as one message without a traceback;
+* 130: interrupted (Ctrl-C).
+
+Adding a command: write ``alliance_kg/cli/NAME.py`` with ``NAME``, ``HELP``
+(one line), optionally ``DESCRIPTION``, ``add_arguments(parser)`` and
+``run(args) -> int``, and add its module to :data:`COMMANDS`. Command
+modules import rdflib and the rest of the API only
+inside ``run``, so that ``alliance-kg --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from typing import Protocol, cast
+
+from alliance_kg import __version__
+from alliance_kg.errors import AllianceKGError
+
+__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+#: The command modules, in the order ``--help`` lists them.
+COMMANDS: list[str] = [
+    "alliance_kg.cli.build",
+    "alliance_kg.cli.validate",
+]
+
+
+class Command(Protocol):
+    """What a command module provides."""
+
+    NAME: str
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance-kg",
+        description="Build, validate and query the alliance-kg knowledge graph of automotive OEM supply.",
+        epilog="Exit status: 0 ok, 1 data does not conform or is inconsistent, 2 error.",
+    )
+    parser.add_argument("--version", action="version", version=f"alliance-kg {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMANDS:
+        command = cast(Command, importlib.import_module(module_name))
+        sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (``sys.argv[1:]`` when None); return the exit status."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    run = cast(Callable[[argparse.Namespace], int], args.run)
+    try:
+        return run(args)
+    except AllianceKGError as error:
+        print(f"alliance-kg {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("alliance-kg: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

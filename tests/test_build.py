@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO, mini_build_kwargs
+from rdflib import Dataset, Graph, URIRef
+
+from alliance_kg.build import RELEASE_FILES, BuildResult, build
+from alliance_kg.errors import RDFSyntaxError, RejectedBuildError
+from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from alliance_kg.store import quiet_dataset_warnings
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mini_build(out: Path, facts: str = "good") -> BuildResult:
+    return build(out, data_paths=[FIXTURES / f"facts-{facts}.ttl"], **mini_build_kwargs())
+
+
+def test_release_files(tmp_path: Path) -> None:
+    result = mini_build(tmp_path / "dist")
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted(RELEASE_FILES)
+    assert result.files == tuple(tmp_path / "dist" / name for name in RELEASE_FILES)
+    asserted = Graph().parse(tmp_path / "dist" / "alliance-kg.ttl")
+    nt = Graph().parse(tmp_path / "dist" / "alliance-kg.nt")
+    inferred = Graph().parse(tmp_path / "dist" / "alliance-kg-inferred.ttl")
+    assert len(asserted) == len(nt) == result.summary["triples"]["asserted"]
+    assert len(inferred) == result.summary["triples"]["inferred"] > 0
+    assert not set(asserted) & set(inferred)
+    lines = (tmp_path / "dist" / "alliance-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+    dataset = Dataset()
+    trig = (tmp_path / "dist" / "alliance-kg.trig").read_text(encoding="utf-8")
+    with quiet_dataset_warnings():
+        dataset.parse(data=trig, format="trig")
+        sizes = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    assert sizes == {
+        GRAPH_ONTOLOGY: result.summary["triples"]["ontology"],
+        GRAPH_FACTS: result.summary["triples"]["facts"],
+        GRAPH_INFERRED: result.summary["triples"]["inferred"],
+    }
+    summary = json.loads((tmp_path / "dist" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["conforms"] is True
+    assert summary["consistent"] is True
+    assert summary["entities"]["akg:Plant"] == {"direct": 1, "with_inferred": 1}
+    assert summary["entities"]["akg:Manufacturer"] == {"direct": 0, "with_inferred": 1}
+    assert summary["entities"]["akg:Organization"] == {"direct": 0, "with_inferred": 1}
+    text = result.summary_text()
+    assert "akg:Manufacturer" in text
+    assert "conforms: yes" in text
+
+
+def test_deterministic(tmp_path: Path) -> None:
+    mini_build(tmp_path / "one")
+    mini_build(tmp_path / "two")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_deterministic_across_processes(tmp_path: Path) -> None:
+    """Another interpreter (another hash seed) writes the same bytes."""
+    mini_build(tmp_path / "here")
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+        "from conftest import mini_build_kwargs, FIXTURES;"
+        "from alliance_kg.build import build;"
+        "build(Path(sys.argv[1]), data_paths=[FIXTURES / 'facts-good.ttl'], **mini_build_kwargs())"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "there"), str(REPO / "tests")],
+        check=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+    )
+    assert snapshot(tmp_path / "here") == snapshot(tmp_path / "there")
+
+
+def test_rebuild_replaces_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "stale.txt").write_text("old", encoding="utf-8")
+    mini_build(out)
+    assert not (out / "stale.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+@pytest.mark.parametrize(
+    ("facts", "error"),
+    [("invalid", RejectedBuildError), ("disjoint", RejectedBuildError)],
+)
+def test_rejected_build_keeps_previous_release(tmp_path: Path, facts: str, error: type[Exception]) -> None:
+    out = tmp_path / "dist"
+    mini_build(out)
+    before = snapshot(out)
+    with pytest.raises(error) as caught:
+        mini_build(out, facts)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert isinstance(caught.value, RejectedBuildError)
+    if facts == "invalid":
+        assert caught.value.report is not None
+        assert not caught.value.report.conforms
+    else:
+        assert caught.value.inconsistencies
+
+
+def test_bad_data_file_keeps_previous_release(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    mini_build(out)
+    before = snapshot(out)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    with pytest.raises(RDFSyntaxError):
+        build(out, data_paths=[bad], **mini_build_kwargs())
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "dist"]
+
+
+def test_failed_write_keeps_previous_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import alliance_kg.build as build_module
+
+    out = tmp_path / "dist"
+    mini_build(out)
+    before = snapshot(out)
+    calls = {"n": 0}
+    real_write = build_module._write
+
+    def failing_write(path: Path, content: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        real_write(path, content)
+
+    monkeypatch.setattr(build_module, "_write", failing_write)
+    with pytest.raises(build_module.BuildError, match="No space left"):
+        mini_build(out)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+# -- the real project --------------------------------------------------------
+
+
+def test_project_release(project_release: BuildResult) -> None:
+    summary = project_release.summary
+    assert summary["conforms"] is True
+    assert summary["consistent"] is True
+    assert summary["entities"]["akg:OEMSupply"]["direct"] >= 1
+    assert summary["triples"]["asserted"] > 0
+    assert summary["triples"]["inferred"] > 0
+    written = json.loads((project_release.out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(summary))
+    asserted = Graph().parse(project_release.out_dir / "alliance-kg.nt")
+    assert len(asserted) == summary["triples"]["asserted"]
+    assert (None, None, URIRef("https://w3id.org/alliance-kg/ontology#OEMSupply")) in asserted

@@ -1,0 +1,214 @@
+"""The ontology and the facts themselves: completeness against the article, provenance, labels, Wikidata links."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+from alliance_kg import resources
+from alliance_kg.loading import parse_files
+from alliance_kg.reasoning import reason
+
+AKG = Namespace("https://w3id.org/alliance-kg/ontology#")
+ID = Namespace("https://w3id.org/alliance-kg/id/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
+ARTICLE = ID["source/mitsubishi-nissan-oem-2026"]
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return parse_files(resources.ontology_files())
+
+
+@pytest.fixture(scope="module")
+def facts() -> Graph:
+    return parse_files(resources.data_files())
+
+
+@pytest.fixture(scope="module")
+def merged(ontology: Graph, facts: Graph) -> Graph:
+    graph = Graph()
+    for triple in ontology:
+        graph.add(triple)
+    for triple in facts:
+        graph.add(triple)
+    return graph
+
+
+def ask(graph: Graph, pattern: str) -> bool:
+    prefixes = """
+        PREFIX akg: <https://w3id.org/alliance-kg/ontology#>
+        PREFIX time: <http://www.w3.org/2006/time#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX manufacturer: <https://w3id.org/alliance-kg/id/manufacturer/>
+        PREFIX plant: <https://w3id.org/alliance-kg/id/plant/>
+        PREFIX vehicle: <https://w3id.org/alliance-kg/id/vehicle/>
+        PREFIX region: <https://w3id.org/alliance-kg/id/region/>
+        PREFIX country: <https://w3id.org/alliance-kg/id/country/>
+    """
+    return bool(graph.query(prefixes + "ASK {" + pattern + "}").askAnswer)
+
+
+# Each fact of the article, as a graph pattern that must match.
+ARTICLE_FACTS = {
+    "Rogue PHEV built at Okazaki from 12 January 2026 for North America, sales from Q1 2026": """
+        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
+           akg:vehicle vehicle:nissan-rogue-plug-in-hybrid ; akg:producedAt plant:okazaki ;
+           akg:market region:north-america ; akg:status akg:Ongoing ;
+           akg:productionStart [ akg:earliest "2026-01-12"^^xsd:date ; akg:latest "2026-01-12"^^xsd:date ;
+                                 akg:precision time:unitDay ] ;
+           akg:salesStart [ akg:earliest "2026-01-01"^^xsd:date ; akg:latest "2026-03-31"^^xsd:date ;
+                            akg:precision akg:unitQuarter ] .
+        vehicle:nissan-rogue-plug-in-hybrid a akg:SUV , akg:PlugInHybridVehicle .
+        plant:okazaki akg:country country:japan ; akg:operator manufacturer:mitsubishi-motors .""",
+    "Navara at Laem Chabang from end of December 2025 for Oceania, sales from end of Q1 2026": """
+        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
+           akg:vehicle vehicle:nissan-navara ; akg:producedAt plant:laem-chabang ; akg:market region:oceania ;
+           akg:productionStart [ akg:earliest "2025-12-01"^^xsd:date ; akg:latest "2025-12-31"^^xsd:date ;
+                                 akg:precision time:unitMonth ; akg:qualifier akg:EndOf ] ;
+           akg:salesStart [ akg:earliest "2026-01-01"^^xsd:date ; akg:latest "2026-03-31"^^xsd:date ;
+                            akg:precision akg:unitQuarter ; akg:qualifier akg:EndOf ] .
+        vehicle:nissan-navara a akg:Pickup .
+        plant:laem-chabang akg:country country:thailand .""",
+    "kei vehicles supplied in Japan": """
+        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
+           akg:vehicle [ a akg:KeiVehicle ] ; akg:market country:japan .""",
+    "light commercial vehicles supplied in Japan": """
+        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
+           akg:vehicle [ a akg:LightCommercialVehicle ] ; akg:market country:japan .""",
+    "Livina built at Jakarta for Southeast Asia": """
+        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
+           akg:vehicle vehicle:nissan-livina ; akg:producedAt plant:jakarta ; akg:market region:southeast-asia .
+        plant:jakarta akg:country country:indonesia .""",
+    "BEV derived from the new Leaf, Nissan to Mitsubishi, North America from H2 2026": """
+        ?s akg:supplier manufacturer:nissan ; akg:customer manufacturer:mitsubishi-motors ;
+           akg:vehicle ?v ; akg:market region:north-america ; akg:status akg:Planned ;
+           akg:salesStart [ akg:earliest "2026-07-01"^^xsd:date ; akg:latest "2026-12-31"^^xsd:date ;
+                            akg:precision akg:unitHalfYear ] .
+        ?v a akg:BatteryElectricVehicle ; akg:derivedFrom vehicle:nissan-leaf-new .
+        vehicle:nissan-leaf-new akg:variantOf vehicle:nissan-leaf .""",
+    "the alliance unites both manufacturers": """
+        manufacturer:mitsubishi-motors akg:memberOf ?a . manufacturer:nissan akg:memberOf ?a .
+        ?a a akg:Alliance .""",
+    "cooperation areas: pickups, powertrain electrification, global expansion": """
+        ?c a akg:Cooperation ; akg:participant manufacturer:mitsubishi-motors , manufacturer:nissan ;
+           akg:cooperationArea <https://w3id.org/alliance-kg/id/cooperation-area/pickup-development> ,
+               <https://w3id.org/alliance-kg/id/cooperation-area/powertrain-electrification> ,
+               <https://w3id.org/alliance-kg/id/cooperation-area/global-expansion> .""",
+    "the two new supplies are a result of the cooperation, with mutual benefits": """
+        ?r akg:vehicle vehicle:nissan-rogue-plug-in-hybrid ; akg:resultOf ?c ;
+           akg:statedBenefit [ akg:beneficiary manufacturer:nissan ] ,
+                             [ akg:beneficiary manufacturer:mitsubishi-motors ] .
+        ?n akg:vehicle vehicle:nissan-navara ; akg:resultOf ?c .""",
+    "Mitsubishi's objectives: operations, portfolio, profitability": """
+        ?o1 akg:pursuedBy manufacturer:mitsubishi-motors . ?o2 akg:pursuedBy manufacturer:mitsubishi-motors .
+        ?o3 akg:pursuedBy manufacturer:mitsubishi-motors .
+        FILTER(?o1 != ?o2 && ?o2 != ?o3 && ?o1 != ?o3)""",
+}
+
+
+@pytest.mark.parametrize("fact", sorted(ARTICLE_FACTS))
+def test_article_fact_is_in_the_graph(fact: str, merged: Graph) -> None:
+    assert ask(merged, ARTICLE_FACTS[fact]), fact
+
+
+def test_exactly_six_oem_supplies(facts: Graph) -> None:
+    assert len(set(facts.subjects(RDF.type, AKG.OEMSupply))) == 6
+
+
+def test_source_sentences_are_verbatim_from_the_article(facts: Graph) -> None:
+    article = (SOURCES / "mitsubishi-nissan-oem-2026.fr.txt").read_text(encoding="utf-8")
+    sentences = list(facts.objects(None, AKG.sourceSentence))
+    assert len(sentences) > 20
+    for sentence in sentences:
+        assert isinstance(sentence, Literal)
+        assert sentence.language == "fr"
+        assert str(sentence) in article, sentence
+    stated = {str(s) for s in sentences}
+    # every sentence of the article's body that states a fact is used at least once
+    body = [line for line in article.splitlines()[1:] if line.strip() and line != "Commentaires"]
+    headings = {line for line in body if not line.rstrip().endswith(".")}
+    for paragraph in set(body) - headings:
+        for sentence in paragraph.replace(". ", ".\n").splitlines():
+            assert sentence in stated, f"article sentence not modelled: {sentence}"
+
+
+def test_every_stated_fact_links_to_the_article(facts: Graph) -> None:
+    subjects = {s for s in facts.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    for subject in subjects - {ARTICLE}:
+        assert (subject, PROV.wasDerivedFrom, ARTICLE) in facts, subject
+    assert (ARTICLE, RDF.type, PROV.Entity) in reason(facts + parse_files(resources.ontology_files())).inferred
+
+
+def test_source_document_says_what_is_known_and_unknown(facts: Graph) -> None:
+    assert (ARTICLE, DCTERMS.language, Literal("fr")) in facts
+    assert set(facts.objects(ARTICLE, AKG.notCaptured)) == {
+        DCTERMS.publisher,
+        DCTERMS.issued,
+        URIRef("https://schema.org/url"),
+    }
+    assert facts.value(ARTICLE, AKG.publishedNotBefore).toPython() == dt.date(2026, 1, 12)
+
+
+def test_every_individual_has_english_and_french_labels(facts: Graph) -> None:
+    for subject in {s for s in facts.subjects(RDF.type, None) if isinstance(s, URIRef)}:
+        languages = sorted(label.language for label in facts.objects(subject, RDFS.label))
+        assert languages == ["en", "fr"], subject
+
+
+def test_every_term_has_labels_and_a_comment(ontology: Graph) -> None:
+    terms = {
+        s
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in ontology.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and s.startswith(str(AKG))
+    }
+    assert len(terms) > 50
+    for term in terms:
+        languages = {label.language for label in ontology.objects(term, RDFS.label)}
+        assert {"en", "fr"} <= languages, term
+        assert ontology.value(term, RDFS.comment) is not None, term
+
+
+def test_ontology_header(ontology: Graph) -> None:
+    iri = URIRef("https://w3id.org/alliance-kg/ontology")
+    assert (iri, RDF.type, OWL.Ontology) in ontology
+    assert ontology.value(iri, OWL.versionIRI) == URIRef("https://w3id.org/alliance-kg/ontology/0.1.0")
+    assert ontology.value(iri, DCTERMS.license) is not None
+    for cls in ("Manufacturer", "Plant", "Vehicle", "Market", "OEMSupply"):
+        assert (AKG[cls], RDF.type, OWL.Class) in ontology
+
+
+def test_wikidata_links_use_only_confirmed_ids(facts: Graph) -> None:
+    with (SOURCES / "wikidata-known-ids.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    confirmed = {row["wikidata_id"] for row in rows if row["status"] == "confirmed"}
+    not_confirmed = {row["wikidata_id"] for row in rows if row["status"] != "confirmed" and row["wikidata_id"]}
+    links = {str(o).rsplit("/", 1)[1] for o in facts.objects(None, SKOS.exactMatch)}
+    assert links <= confirmed
+    assert not links & not_confirmed
+    assert {"Q36033", "Q20165", "Q1477864", "Q17", "Q869", "Q252", "Q49", "Q11708"} <= links
+    assert not list(facts.subject_objects(OWL.sameAs))
+
+
+def test_reasoning_infers_what_the_axioms_promise(merged: Graph) -> None:
+    result = reason(merged)
+    assert result.inconsistencies == ()
+    inferred = result.inferred
+    assert (ID["plant/okazaki"], AKG.builds, ID["vehicle/nissan-rogue-plug-in-hybrid"]) in inferred
+    assert (ID["plant/okazaki"], AKG.buildsFor, ID["manufacturer/nissan"]) in inferred
+    assert (ID["manufacturer/mitsubishi-motors"], AKG.operates, ID["plant/jakarta"]) in inferred
+    assert (ID["manufacturer/mitsubishi-motors"], AKG.sellsIn, ID["region/north-america"]) in inferred
+    assert (ID["alliance/renault-nissan-mitsubishi"], AKG.hasMember, ID["manufacturer/nissan"]) in inferred
+    assert (ID["plant/laem-chabang"], AKG.locatedIn, ID["country/thailand"]) in inferred
+    assert (ID["vehicle/nissan-navara"], RDF.type, AKG.Vehicle) in inferred
+    # asserted triples are not repeated among the inferred ones
+    assert not set(inferred) & set(merged)
