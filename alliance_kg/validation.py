@@ -2,10 +2,12 @@
 
 :func:`validate` runs pySHACL on a *new* graph holding the data and the
 ontology together, with ``inference="none"`` and SHACL-AF (SPARQL constraints)
-enabled. The ontology is given as data rather than reasoned over so that an
-independent SHACL engine (run the same way, ontology as data, no inference)
-reaches the same verdict: ``sh:targetClass`` then follows the
-``rdfs:subClassOf`` triples present in the data graph, as SHACL specifies.
+enabled. The ontology is given as data rather than reasoned over, so that
+``sh:targetClass`` and ``sh:class`` follow the ``rdfs:subClassOf`` triples
+present in the data graph, as SHACL specifies, and no inference decides the
+verdict. (The independent engine used to cross-check the shapes, shacl-engine,
+reads ``rdfs:subClassOf`` from the shapes graph instead, so
+``scripts/peer-shacl-check`` gives it the ontology as shapes too.)
 The graphs passed in are never changed.
 """
 

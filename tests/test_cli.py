@@ -171,3 +171,24 @@ def test_installed_script_exit_codes(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert os.fspath(bad) in done.stderr or "shapes" in done.stderr
+
+
+def test_validate_new_facts_with_project_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new fact file that refers to the project's entities conforms only with --with-data."""
+    plant = tmp_path / "new-plant.ttl"
+    plant.write_text(
+        """@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/alliance-kg/id/plant/mizushima> a akg:Plant ;
+    rdfs:label "Mizushima plant"@en , "usine de Mizushima"@fr ;
+    akg:operator <https://w3id.org/alliance-kg/id/manufacturer/mitsubishi-motors> ;
+    akg:country <https://w3id.org/alliance-kg/id/country/japan> ;
+    prov:wasDerivedFrom <https://w3id.org/alliance-kg/id/source/mitsubishi-nissan-oem-2026> .
+""",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(plant)]) == 1
+    assert "akg:operator" in capsys.readouterr().out
+    assert main(["validate", "--with-data", str(plant)]) == 0
+    assert "Conforms: yes" in capsys.readouterr().out

@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Turtle or N-Triples files to validate instead of the project's data",
     )
     parser.add_argument(
+        "--with-data",
+        action="store_true",
+        help="validate the FILEs together with the project's data, so that they can refer to its entities "
+        "(e.g. id:manufacturer/nissan)",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
@@ -44,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         ontology = parse_files(resources.ontology_files())
         shapes = parse_files(resources.shape_files())
         facts = parse_files(args.files)
+        if args.with_data:
+            facts = Graph() + facts + parse_files(resources.data_files())
     else:
         project = load_project()
         ontology, shapes, facts = project.ontology, project.shapes, project.facts
