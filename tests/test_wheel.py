@@ -62,11 +62,17 @@ def test_wheel_contains_the_data(wheel: Path) -> None:
 
 def test_installed_wheel_loads_packaged_files(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)  # ensurepip: offline
     python = env_dir / "bin" / "python"
-    # The dependencies come from this interpreter's site-packages, added as a plain path
-    # after the new venv's own (no download; the .pth files there, such as an editable
-    # install of alliance-kg, are not processed for a plain path).
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    # The dependencies come from this interpreter's site-packages, added as a plain path after the new venv's
+    # own (no download). Added only after the install: pip would otherwise see the alliance-kg installed there
+    # (the checkout's own install) as already satisfying the wheel and install nothing.
     import rdflib
 
     new_site = subprocess.run(
@@ -76,12 +82,6 @@ def test_installed_wheel_loads_packaged_files(wheel: Path, tmp_path: Path) -> No
         check=True,
     ).stdout.strip()
     Path(new_site, "dependencies.pth").write_text(str(Path(rdflib.__file__).resolve().parents[1]) + "\n")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     # -I: isolated mode, so neither the checkout nor an editable install can be picked up
