@@ -9,8 +9,22 @@ header that says what it answers and which parameters it takes::
     # param: before xsd:date = 2026-04-01 -- the cut-off day (exclusive)
 
 A ``param`` line reads ``NAME TYPE [= DEFAULT] [-- DESCRIPTION]``; the query uses ``?NAME`` unbound, and the
-value is bound as an RDF term (never pasted into the query text). TYPE is one of :data:`PARAMETER_TYPES`.
+value is bound as an RDF term (never pasted into the query text). TYPE is one of :data:`PARAMETER_TYPES`, or
+``entity(CLASS)`` with CLASS a prefixed class name (``entity(akg:Manufacturer)``): an entity of that class.
 A line indented under a key continues it.
+
+Entity parameters take an IRI (``https://w3id.org/alliance-kg/id/plant/okazaki`` or ``<...>``), a prefixed name
+as in the data files (``plant:okazaki``, ``manufacturer:nissan``; also ``id:plant/okazaki``) or a label in any
+language, matched without regard to case (``Okazaki``, ``usine d'Okazaki``). Labels need an
+:class:`EntityIndex` (the graph's labels and types): :meth:`NamedQuery.bindings` takes one as ``entities``;
+without it only IRIs and prefixed names are accepted. An unknown or ambiguous entity is a
+:class:`~alliance_kg.errors.ParameterError` that lists the candidates.
+
+A ``lang`` parameter (``# param: lang lang = en``) is a language tag, bound as a plain literal for
+``langMatches(lang(?x), ?lang)``; the query layer (:mod:`alliance_kg.knowledge_graph`) binds a parameter named
+``lang`` to the language the user picked unless a value is given for it.
+
+The query form (SELECT, ASK, CONSTRUCT or DESCRIBE) is read from the query text (:func:`query_form`).
 """
 
 from __future__ import annotations
@@ -21,14 +35,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from alliance_kg.errors import ParameterError, QueryError
 
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-__all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "named_queries", "parse_named_query"]
+__all__ = [
+    "PARAMETER_TYPES",
+    "QUERY_FORMS",
+    "EntityIndex",
+    "NamedQuery",
+    "Parameter",
+    "display_name",
+    "expand_name",
+    "is_update",
+    "named_queries",
+    "parse_named_query",
+    "query_form",
+]
+
+#: The SPARQL query forms; :func:`query_form` tells which one a query text uses.
+QUERY_FORMS: Final = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 #: The parameter types a header may declare, and what a value of each looks like.
 PARAMETER_TYPES: Mapping[str, str] = {
@@ -38,7 +67,180 @@ PARAMETER_TYPES: Mapping[str, str] = {
     "xsd:string": "a text",
     "xsd:boolean": "true or false",
     "iri": "an absolute IRI",
+    "entity": "an entity: an IRI, a prefixed name such as plant:okazaki, or its label",
+    "lang": "a language tag such as en or fr",
 }
+
+_ENTITY_TYPE = re.compile(r"^entity\((?P<cls>[A-Za-z][\w-]*:[\w-]+)\)$")
+_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_NAME = re.compile(r"^(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^\s<>\"{}|\\^`:/][^\s<>\"{}|\\^`]*)$")
+# URI schemes that are never read as prefixes of prefixed names.
+_SCHEMES: Final = frozenset({"http", "https", "urn", "mailto", "file", "ftp", "tag", "data"})
+_QUERY_FORM = re.compile(
+    r"^(?:\s|#[^\n]*\n|(?:PREFIX\s+[\w-]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
+def query_form(text: str) -> str | None:
+    """The form of a SPARQL query text (``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``), None if not a query.
+
+    Only the prologue (comments, ``PREFIX`` and ``BASE``) is skipped; the text is not otherwise parsed.
+    """
+    match = _QUERY_FORM.match(text + "\n")
+    return match["form"].upper() if match else None
+
+
+_UPDATE = re.compile(
+    r"^(?:\s|#[^\n]*(?:\n|$)|PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` is a SPARQL 1.1 Update request (INSERT, DELETE, DROP, LOAD, ...), which is refused."""
+    return _UPDATE.match(text) is not None
+
+
+def expand_name(text: str) -> str | None:
+    """The IRI that ``text`` names (``<iri>``, an absolute IRI or a prefixed name), or None for other text.
+
+    Prefixes are those of :data:`alliance_kg.namespaces.PREFIXES` and, as in the data files, one per folder of
+    the ``id:`` namespace: ``plant:okazaki`` is ``https://w3id.org/alliance-kg/id/plant/okazaki``. Whether the
+    IRI names anything in the graph is not checked here.
+    """
+    from alliance_kg.namespaces import ID, PREFIXES
+
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        inner = text[1:-1].strip()
+        return inner if _IRI.match(inner) else None
+    name = _NAME.match(text)
+    if name and name["prefix"] not in _SCHEMES:
+        namespace = PREFIXES.get(name["prefix"])
+        if namespace is not None:
+            return str(namespace) + name["local"]
+        return f"{ID}{name['prefix']}/{name['local']}"
+    if _IRI.match(text) and (text.split(":", 1)[0].lower() in _SCHEMES or "://" in text):
+        return text
+    return None
+
+
+def _class_iri(name: str) -> str | None:
+    """The IRI of a class given as a prefixed name with one of the ontology prefixes (``akg:Plant``), else None."""
+    from alliance_kg.namespaces import PREFIXES
+
+    prefix, _, local = name.partition(":")
+    namespace = PREFIXES.get(prefix)
+    return str(namespace) + local if namespace is not None and local else None
+
+
+def display_name(iri: str) -> str:
+    """An IRI as people read it: ``plant:okazaki`` for the graph's entities, ``akg:Plant``, or ``<iri>``."""
+    from alliance_kg.namespaces import ID, short
+
+    if iri.startswith(str(ID)):
+        rest = iri[len(str(ID)) :]
+        folder, _, local = rest.partition("/")
+        if folder and local and "/" not in local:
+            return f"{folder}:{local}"
+    return short(iri)
+
+
+def _fold(text: str) -> str:
+    """Text for label comparison: case-folded, typographic apostrophes made plain, spaces collapsed."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").replace("_", " ")
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """What entity parameters are resolved against: each entity's labels (by language) and types.
+
+    ``labels`` maps an IRI to ``{language: label}``; ``types`` maps an IRI to its classes (asserted and
+    inferred, so that ``entity(akg:Market)`` accepts a country typed only ``akg:Country`` when the
+    ontology makes every country a market).
+    """
+
+    labels: Mapping[str, Mapping[str, str]]
+    types: Mapping[str, frozenset[str]]
+
+    def describe(self, iri: str) -> str:
+        """``plant:okazaki (Okazaki plant)``: an entity as the error messages list it."""
+        labels = self.labels.get(iri, {})
+        label = labels.get("en") or next(iter(sorted(labels.values())), "")
+        return f"{display_name(iri)} ({label})" if label else display_name(iri)
+
+    def known(self, iri: str) -> bool:
+        """True when the graph says something about ``iri`` (it has a label or a type)."""
+        return iri in self.labels or iri in self.types
+
+    def resolve(self, text: str, parameter: Parameter) -> str:
+        """The IRI of the entity ``text`` names, of the parameter's class if it declares one.
+
+        Raises :class:`ParameterError` listing the candidates when ``text`` names no entity or several.
+        """
+        cls = parameter.entity_class
+        pool = [
+            iri for iri in sorted(set(self.labels) | set(self.types)) if cls is None or cls in self.types.get(iri, ())
+        ]
+        what = f"entity of class {display_name(cls)}" if cls else "entity"
+        iri = expand_name(text)
+        if iri is not None and iri in pool:
+            return iri
+        if iri is not None and self.known(iri) and cls is not None:
+            raise ParameterError(
+                f"parameter {parameter.name!r}: {display_name(iri)} is not an {what}; candidates: {self._list(pool)}",
+                parameter=parameter.name,
+            )
+        wanted = _fold(text)
+        matches = [i for i in pool if any(_fold(label) == wanted for label in self.labels.get(i, {}).values())]
+        if not matches:
+            matches = [i for i in pool if _fold(i.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]) == wanted]
+        if not matches and wanted:
+            pattern = re.compile(rf"\b{re.escape(wanted)}\b")
+            matches = [
+                i for i in pool if any(pattern.search(_fold(label)) for label in self.labels.get(i, {}).values())
+            ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise ParameterError(
+                f"parameter {parameter.name!r}: {text!r} is ambiguous, it matches {len(matches)} entities: "
+                f"{self._list(matches)}; give one of them by its prefixed name",
+                parameter=parameter.name,
+            )
+        if iri is not None:  # a prefixed name or IRI: offer the entities next to it
+            folder = iri.rsplit("/", 1)[0] + "/"
+            close = [i for i in pool if i.startswith(folder)] or self._close(_fold(iri.rsplit("/", 1)[-1]), pool)
+        else:
+            close = self._close(wanted, pool)
+        hint = f"did you mean: {self._list(close)}" if close else f"candidates: {self._list(pool)}"
+        raise ParameterError(
+            f"parameter {parameter.name!r}: no {what} is named {text!r}; {hint}",
+            parameter=parameter.name,
+        )
+
+    def _close(self, wanted: str, pool: list[str]) -> list[str]:
+        import difflib
+
+        names: dict[str, str] = {}
+        for iri in pool:
+            names.setdefault(_fold(display_name(iri)), iri)
+            names.setdefault(_fold(iri.rsplit("/", 1)[-1]), iri)
+            for label in self.labels.get(iri, {}).values():
+                names.setdefault(_fold(label), iri)
+        hits = difflib.get_close_matches(wanted, list(names), n=8, cutoff=0.6)
+        hits += [name for name in names if wanted and wanted in name and name not in hits]
+        return list(dict.fromkeys(names[hit] for hit in hits))[:8]
+
+    def _list(self, iris: list[str], limit: int = 12) -> str:
+        shown = ", ".join(self.describe(iri) for iri in iris[:limit])
+        more = f" and {len(iris) - limit} more" if len(iris) > limit else ""
+        return (shown + more) or "none"
+
 
 _KEY = re.compile(r"^#\s?(?P<key>title|description|param):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
@@ -57,15 +259,28 @@ class Parameter:
     default: str | None = None
     description: str = ""
 
-    def to_term(self, value: object) -> Node:
+    @property
+    def base_type(self) -> str:
+        """The type without its class: ``entity`` for ``entity(akg:Plant)``, else :attr:`type`."""
+        return "entity" if _ENTITY_TYPE.match(self.type) else self.type
+
+    @property
+    def entity_class(self) -> str | None:
+        """The IRI of the class an ``entity(CLASS)`` parameter takes, else None."""
+        match = _ENTITY_TYPE.match(self.type)
+        return _class_iri(match["cls"]) if match else None
+
+    def to_term(self, value: object, entities: EntityIndex | None = None) -> Node:
         """``value`` (a Python value or its text) as an RDF term of this parameter's type.
 
+        Entity parameters are resolved with ``entities`` when given (labels, and a check that the entity
+        exists and is of the declared class); without it only IRIs and prefixed names are accepted.
         Raises :class:`ParameterError` naming the parameter when the value does not fit the type.
         """
         from rdflib import XSD, Literal, URIRef
 
         def wrong(reason: str = "") -> ParameterError:
-            expected = PARAMETER_TYPES[self.type]
+            expected = PARAMETER_TYPES[self.base_type]
             detail = f": {reason}" if reason else ""
             return ParameterError(
                 f"parameter {self.name!r} takes {expected} ({self.type}), not {value!r}{detail}",
@@ -101,9 +316,18 @@ class Parameter:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text):
                 raise wrong()
             return URIRef(text)
-        raise wrong(
-            f"unknown parameter type {self.type!r}"
-        )  # pragma: no cover - checked at parse time
+        if self.type == "lang":
+            if not _LANG_TAG.match(text):
+                raise wrong()
+            return Literal(text.lower())
+        if self.base_type == "entity":
+            if entities is not None:
+                return URIRef(entities.resolve(text, self))
+            iri = expand_name(text)
+            if iri is None:
+                raise wrong("labels can only be resolved against a graph; give an IRI or a prefixed name")
+            return URIRef(iri)
+        raise wrong(f"unknown parameter type {self.type!r}")  # pragma: no cover - checked at parse time
 
 
 @dataclass(frozen=True)
@@ -117,11 +341,19 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     text: str
 
-    def bindings(self, values: Mapping[str, object] | None = None) -> dict[str, Node]:
+    @property
+    def form(self) -> str:
+        """The query form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        return query_form(self.text) or "SELECT"
+
+    def bindings(
+        self, values: Mapping[str, object] | None = None, *, entities: EntityIndex | None = None
+    ) -> dict[str, Node]:
         """The RDF terms to bind: each declared parameter from ``values`` or its default.
 
+        ``entities`` resolves entity parameters given by label (see :class:`EntityIndex`).
         Raises :class:`ParameterError` for an unknown parameter (listing the valid ones), a value of the
-        wrong type, or a parameter without value or default.
+        wrong type, an unknown or ambiguous entity (listing candidates), or a parameter without value or default.
         """
         values = dict(values or {})
         declared = {parameter.name: parameter for parameter in self.parameters}
@@ -135,13 +367,13 @@ class NamedQuery:
         bound: dict[str, Node] = {}
         for name, parameter in declared.items():
             if name in values:
-                bound[name] = parameter.to_term(values[name])
+                bound[name] = parameter.to_term(values[name], entities)
             elif parameter.default is not None:
-                bound[name] = parameter.to_term(parameter.default)
+                bound[name] = parameter.to_term(parameter.default, entities)
             else:
                 raise ParameterError(
                     f"query {self.name!r} needs a value for parameter {name!r} "
-                    f"({PARAMETER_TYPES[parameter.type]})",
+                    f"({PARAMETER_TYPES[parameter.base_type]})",
                     parameter=name,
                 )
         return bound
@@ -154,7 +386,7 @@ def parse_named_query(path: Path) -> NamedQuery:
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"cannot read query file: {error}", query=path.stem, path=path) from None
     fields: dict[str, list[str]] = {"title": [], "description": []}
-    params: list[tuple[int, str]] = []
+    params: list[tuple[int, list[str]]] = []
     current: list[str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
@@ -165,8 +397,8 @@ def parse_named_query(path: Path) -> NamedQuery:
         continuation = _CONTINUATION.match(line)
         if key:
             if key["key"] == "param":
-                params.append((number, key["value"].strip()))
-                current = None
+                params.append((number, [key["value"].strip()]))
+                current = params[-1][1]
             else:
                 current = fields[key["key"]]
                 current.append(key["value"].strip())
@@ -176,10 +408,8 @@ def parse_named_query(path: Path) -> NamedQuery:
             current = None
     title = " ".join(fields["title"]).strip()
     if not title:
-        raise QueryError(
-            "query file has no '# title:' header line", query=path.stem, path=path, line=1
-        )
-    parameters = tuple(_parse_param(path, number, value) for number, value in params)
+        raise QueryError("query file has no '# title:' header line", query=path.stem, path=path, line=1)
+    parameters = tuple(_parse_param(path, number, " ".join(parts)) for number, parts in params)
     return NamedQuery(
         name=path.stem,
         path=path,
@@ -199,8 +429,19 @@ def _parse_param(path: Path, line: int, value: str) -> Parameter:
             path=path,
             line=line,
         )
-    if match["type"] not in PARAMETER_TYPES:
-        known = ", ".join(PARAMETER_TYPES)
+    entity_type = _ENTITY_TYPE.match(match["type"])
+    if entity_type and _class_iri(entity_type["cls"]) is None:
+        from alliance_kg.namespaces import PREFIXES
+
+        raise QueryError(
+            f"unknown class {entity_type['cls']!r} in {match['type']!r}: a class is a prefixed name with one of "
+            f"the prefixes {', '.join(PREFIXES)}",
+            query=path.stem,
+            path=path,
+            line=line,
+        )
+    if match["type"] not in PARAMETER_TYPES and not entity_type:
+        known = ", ".join([*PARAMETER_TYPES, "entity(CLASS)"])
         raise QueryError(
             f"unknown parameter type {match['type']!r} (known: {known})",
             query=path.stem,
@@ -213,13 +454,12 @@ def _parse_param(path: Path, line: int, value: str) -> Parameter:
         default=match["default"].strip() if match["default"] else None,
         description=(match["description"] or "").strip(),
     )
-    if parameter.default is not None:
+    label_default = parameter.base_type == "entity" and expand_name(parameter.default or "") is None
+    if parameter.default is not None and not label_default:  # a label default is resolved when the query runs
         try:
             parameter.to_term(parameter.default)
         except ParameterError as error:
-            raise QueryError(
-                f"bad default: {error}", query=path.stem, path=path, line=line
-            ) from None
+            raise QueryError(f"bad default: {error}", query=path.stem, path=path, line=line) from None
     return parameter
 
 

@@ -1,0 +1,73 @@
+"""``alliance-kg serve``: a read-only SPARQL 1.1 endpoint over the knowledge graph."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+NAME = "serve"
+HELP = "Serve the knowledge graph over the SPARQL 1.1 Protocol, read-only."
+DESCRIPTION = (
+    "Serve the built graph (ontology, facts and OWL-RL inferences as three named graphs; the default graph is "
+    "their union) at http://HOST:PORT/query, evaluated by Oxigraph. SELECT/ASK answers in JSON, XML, CSV or "
+    "TSV and CONSTRUCT/DESCRIBE in Turtle, N-Triples, JSON-LD or RDF/XML by content negotiation; CORS "
+    "allowed; updates refused (403); each query stopped after --timeout seconds (503). Stop with Ctrl-C."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    parser.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878; 0: any free port)")
+    parser.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=30.0, help="per-query time limit (default 30)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="queries evaluated at once (default: 2 to 4, by CPU count)"
+    )
+    parser.add_argument(
+        "--memory-limit",
+        metavar="MB",
+        type=int,
+        default=2048,
+        help="address space each query worker may use, in MiB (default 2048; 0: no limit)",
+    )
+    parser.add_argument("--no-cors", action="store_true", help="do not allow cross-origin requests from browsers")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    from alliance_kg.cli import EXIT_ERROR, EXIT_OK
+    from alliance_kg.endpoint import Endpoint
+
+    if args.timeout <= 0 or (args.workers is not None and args.workers < 1):
+        print("alliance-kg serve: error: --timeout and --workers must be positive", file=sys.stderr)
+        return EXIT_ERROR
+    endpoint = Endpoint(
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        workers=args.workers,
+        memory_limit_mb=args.memory_limit,
+        cors=not args.no_cors,
+        log=not args.quiet,
+    )
+    try:
+        endpoint.start()
+    except OSError as error:
+        print(f"alliance-kg serve: error: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return EXIT_ERROR
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"alliance-kg SPARQL endpoint (read-only): {endpoint.url}", flush=True)
+    print(endpoint.about(), file=sys.stderr, flush=True)
+    try:
+        endpoint.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.stop()
+    return EXIT_OK

@@ -1,0 +1,528 @@
+"""The knowledge graph as analysts use it: :func:`load` it once, then run named queries or any SPARQL.
+
+::
+
+    import alliance_kg as akg
+
+    kg = akg.load()                                        # the packaged graph, asserted + inferred
+    kg.query("supplies-by-market", market="North America").to_dataframe()
+    kg.query("describe-entity", entity="Okazaki", lang="fr").rows
+    kg.sparql("SELECT ?plant WHERE { ?plant a akg:Plant }")
+    akg.queries()                                          # the library of named queries
+
+:func:`load` parses the ontology and the data, computes the OWL-RL inferences with
+:func:`alliance_kg.reasoning.reason` (once per process for the same files) and puts three named graphs in a
+:class:`~alliance_kg.store.Store` (the in-memory :class:`~alliance_kg.store.MemoryStore` unless another is
+given): :data:`~alliance_kg.namespaces.GRAPH_ONTOLOGY`, :data:`~alliance_kg.namespaces.GRAPH_FACTS` (asserted)
+and :data:`~alliance_kg.namespaces.GRAPH_INFERRED`. **Queries run on the union of the three graphs** unless a
+``graph`` is named. Graphs given by the caller are never changed.
+
+Every query may use, without declaring them, the prefixes of :data:`alliance_kg.namespaces.PREFIXES` and one
+prefix per folder of the ``id:`` namespace as in the data files (``plant:``, ``manufacturer:``, ``region:``...).
+
+SELECT and ASK queries return a :class:`~alliance_kg.results.QueryResult` (with label columns in ``lang``);
+CONSTRUCT and DESCRIBE return an :class:`rdflib.Graph`. Updates are refused: the graph is read-only here.
+A ``SERVICE`` clause is refused unless its endpoint is allowed (``allow_service=["wikidata"]``); allowed ones
+are called through :func:`alliance_kg.wikidata.federation.run_federated` (see that module).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from alliance_kg.errors import AllianceKGError, ParameterError, QueryError
+from alliance_kg.named_queries import (
+    EntityIndex,
+    NamedQuery,
+    is_update,
+    named_queries,
+    parse_named_query,
+    query_form,
+)
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from alliance_kg.results import QueryResult
+    from alliance_kg.store import Store
+
+__all__ = ["LANGUAGES", "KnowledgeGraph", "load", "queries"]
+
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+#: Label languages the data has; any language tag is accepted, these are the ones with labels.
+LANGUAGES: Final = ("en", "fr")
+
+_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class _Built:
+    ontology: Graph
+    facts: Graph
+    inferred: Graph
+
+
+_CACHE: dict[tuple[tuple[str, int, int], ...], _Built] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _file_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    key = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            key.append((str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            key.append((str(path), -1, -1))
+    return tuple(key)
+
+
+def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, reasoning: bool) -> _Built:
+    """Parse and reason (once per process for the same files); None means the packaged files."""
+    from rdflib import Graph
+
+    from alliance_kg import resources
+    from alliance_kg.loading import load_project, parse_files
+    from alliance_kg.namespaces import bind_prefixes
+    from alliance_kg.reasoning import reason
+
+    ontology_key = resources.ontology_files() if ontology_paths is None else ontology_paths
+    if data_paths is None:  # the packaged facts also hold what data/mappings/ compiles to (see load_project)
+        data_key = [*resources.data_files(), *sorted(resources.resource_root("data").rglob("*.tsv"))]
+    else:
+        data_key = data_paths
+    key = (*_file_key(ontology_key), ("--", 0, 0), *_file_key(data_key), ("reasoning", int(reasoning), 0))
+    with _CACHE_LOCK:
+        built = _CACHE.get(key)
+        if built is None:
+            if data_paths is None:
+                project = load_project(ontology_paths=ontology_paths)
+                ontology, facts = project.ontology, project.facts
+            else:
+                ontology = parse_files(ontology_key)
+                facts = parse_files(data_paths)
+            inferred = bind_prefixes(Graph())
+            if reasoning:
+                inferred = reason(ontology + facts).inferred
+            built = _CACHE[key] = _Built(ontology, facts, inferred)
+    return built
+
+
+def load(
+    paths: Iterable[str | Path] | None = None,
+    *,
+    ontology_paths: Iterable[str | Path] | None = None,
+    reasoning: bool = True,
+    lang: str = "en",
+    store: Store | None = None,
+) -> KnowledgeGraph:
+    """Load the knowledge graph: ontology + facts + OWL-RL inferences, as three named graphs.
+
+    ``paths`` are Turtle/N-Triples data files to use instead of the packaged facts (``data/`` and the
+    curated links of ``data/mappings/``, as :func:`~alliance_kg.loading.load_project` reads them); the
+    packaged ontology is still used unless ``ontology_paths`` is given. With ``reasoning=False`` the inferred graph
+    is empty. ``lang`` is the default label language of results (``en`` or ``fr``). ``store`` is the
+    (empty) :class:`~alliance_kg.store.Store` to fill, a new :class:`~alliance_kg.store.MemoryStore` by
+    default.
+
+    Parsing and reasoning are done once per process for the same files (unchanged on disk); each call
+    returns a new :class:`KnowledgeGraph` with its own store. Raises
+    :class:`~alliance_kg.errors.InputError` for unreadable or malformed files.
+    """
+    from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+    from alliance_kg.store import MemoryStore
+
+    ontology_files = None if ontology_paths is None else [Path(p) for p in ontology_paths]
+    data_files = None if paths is None else [Path(p) for p in paths]
+    built = _build(ontology_files, data_files, reasoning)
+    target: Store = MemoryStore() if store is None else store
+    target.add(GRAPH_ONTOLOGY, built.ontology)
+    target.add(GRAPH_FACTS, built.facts)
+    target.add(GRAPH_INFERRED, built.inferred)
+    return KnowledgeGraph(target, lang=lang)
+
+
+def queries(paths: Iterable[str | Path] | None = None) -> dict[str, NamedQuery]:
+    """The library of named queries by name: the packaged ``queries/*.rq`` (or the given files).
+
+    Each :class:`~alliance_kg.named_queries.NamedQuery` has a ``title``, a ``description``, its
+    ``parameters`` (name, type, default, description) and its ``text``.
+    """
+    return named_queries(None if paths is None else [Path(p) for p in paths])
+
+
+def _check_lang(lang: str) -> str:
+    if not _LANG_TAG.match(lang):
+        raise ParameterError(f"language must be a language tag such as en or fr, not {lang!r}", parameter="lang")
+    return lang.lower()
+
+
+class KnowledgeGraph:
+    """A read-only view of the knowledge graph held in a :class:`~alliance_kg.store.Store`.
+
+    Build it with :func:`load`. ``lang`` is the default label language of results. The store's named
+    graphs are :data:`~alliance_kg.namespaces.GRAPH_ONTOLOGY`, :data:`~alliance_kg.namespaces.GRAPH_FACTS`
+    and :data:`~alliance_kg.namespaces.GRAPH_INFERRED`; queries see their union.
+    """
+
+    def __init__(self, store: Store, *, lang: str = "en", library: Mapping[str, NamedQuery] | None = None) -> None:
+        self._store = store
+        self._lang = _check_lang(lang)
+        self._library = dict(library) if library is not None else None
+        self._entities: EntityIndex | None = None
+        self._prologue: str | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"<KnowledgeGraph: {len(self._store)} triples in {len(self._store.graph_names())} graphs, lang={self.lang}>"
+        )
+
+    # -- properties -----------------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The :class:`~alliance_kg.store.Store` holding the named graphs."""
+        return self._store
+
+    @property
+    def lang(self) -> str:
+        """The default label language of results (``en`` or ``fr``)."""
+        return self._lang
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        self._lang = _check_lang(value)
+
+    def graph(self, name: str | None = None) -> Graph:
+        """A copy of one named graph (``ontology``, ``facts``, ``inferred`` or its IRI), or of the union."""
+        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+
+        if name is None:
+            return self._store.union()
+        short = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}
+        return self._store.graph(short.get(name, name))
+
+    def queries(self) -> dict[str, NamedQuery]:
+        """The named queries this graph runs by name (the packaged library unless others were given)."""
+        if self._library is None:
+            self._library = named_queries()
+        return dict(self._library)
+
+    # -- entities and labels -----------------------------------------------------------------------------
+
+    @property
+    def entities(self) -> EntityIndex:
+        """Labels and types of every entity, for resolving entity parameters and filling label columns."""
+        with self._lock:
+            if self._entities is None:
+                self._entities = self._index()
+            return self._entities
+
+    def _index(self) -> EntityIndex:
+        from rdflib import Literal, URIRef
+
+        labels: dict[str, dict[str, str]] = {}
+        for row in self._store.query(
+            "SELECT ?s ?label WHERE { { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } }"
+        ):
+            subject, label = row[0], row[1]  # type: ignore[index]
+            if isinstance(subject, URIRef) and isinstance(label, Literal):
+                by_lang = labels.setdefault(str(subject), {})
+                key = label.language or ""
+                if key not in by_lang or str(label) < by_lang[key]:
+                    by_lang[key] = str(label)
+        types: dict[str, set[str]] = {}
+        for row in self._store.query("SELECT ?s ?type WHERE { ?s a ?type }"):
+            subject, cls = row[0], row[1]  # type: ignore[index]
+            if isinstance(subject, URIRef) and isinstance(cls, URIRef):
+                types.setdefault(str(subject), set()).add(str(cls))
+        return EntityIndex(labels=labels, types={iri: frozenset(classes) for iri, classes in types.items()})
+
+    def label(self, iri: str, lang: str | None = None) -> str:
+        """The label of ``iri`` in ``lang`` (default :attr:`lang`), else in another language, else its local name."""
+        return self._label(iri, _check_lang(lang or self._lang))[0]
+
+    def _label(self, iri: str, lang: str) -> tuple[str, str | None]:
+        labels = self.entities.labels.get(iri, {})
+        if lang in labels:
+            return labels[lang], lang
+        for other in (*LANGUAGES, *sorted(labels)):
+            if other in labels and other:
+                return labels[other], other
+        if "" in labels:
+            return labels[""], None
+        local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
+        return local or iri, None
+
+    def entity(self, text: str, cls: str | None = None) -> str:
+        """The IRI of the entity ``text`` names: an IRI, a prefixed name (``plant:okazaki``) or a label.
+
+        ``cls`` (a prefixed class name such as ``akg:Plant``) restricts the candidates. Raises
+        :class:`~alliance_kg.errors.ParameterError` listing candidates for an unknown or ambiguous name.
+        """
+        from alliance_kg.named_queries import Parameter
+
+        parameter = Parameter(name="entity", type=f"entity({cls})" if cls else "entity")
+        return self.entities.resolve(text, parameter)
+
+    # -- queries -----------------------------------------------------------------------------------------
+
+    def query(
+        self,
+        name: str | Path | NamedQuery,
+        /,
+        *,
+        lang: str | None = None,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+        **params: object,
+    ) -> QueryResult | Graph:
+        """Run a named query with its parameters, given as keyword arguments.
+
+        ``name`` is a query of the library (``kg.queries()``), a path to an ``.rq`` file or a
+        :class:`~alliance_kg.named_queries.NamedQuery`. Parameters not given take their declared defaults;
+        a declared ``lang`` parameter takes ``lang``. Entity parameters accept an IRI, a prefixed name or a
+        label. ``timeout`` (seconds, main thread only) stops a query that runs longer. ``allow_service`` lists
+        the remote endpoints a ``SERVICE`` clause may call (``wikidata`` or full URLs); none by default, so
+        a query never reaches the network unless asked to.
+
+        Raises :class:`~alliance_kg.errors.QueryError` for an unknown query name (listing the known ones)
+        or a malformed query, :class:`~alliance_kg.errors.ParameterError` for a bad parameter.
+        """
+        query = self._named(name)
+        language = _check_lang(lang or self._lang)
+        values = dict(params)
+        if "lang" in {p.name for p in query.parameters} and "lang" not in values:
+            values["lang"] = language
+        bindings = query.bindings(values, entities=self.entities)
+        path = query.path if isinstance(name, Path | str) and not self._is_library_name(name) else None
+        return self._run(
+            query.text,
+            bindings,
+            lang=language,
+            label=query.name,
+            path=path,
+            timeout=timeout,
+            allow_service=allow_service,
+        )
+
+    def sparql(
+        self,
+        text: str,
+        /,
+        *,
+        lang: str | None = None,
+        graph: str | None = None,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+        **bindings: object,
+    ) -> QueryResult | Graph:
+        """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the union of the named graphs.
+
+        ``bindings`` bind variables to values without touching the query text: rdflib terms as they are,
+        ``date``/``int``/``float``/``Decimal``/``bool``/``str`` as typed literals (use :meth:`entity` or
+        :class:`rdflib.URIRef` for IRIs). ``graph`` names one graph to query instead of the union.
+        ``timeout`` and ``allow_service`` are as for :meth:`query`.
+        Raises :class:`~alliance_kg.errors.QueryError` (with line and column) for a malformed query or an update.
+        """
+        from rdflib import Literal
+        from rdflib.term import Node
+
+        terms: dict[str, Node] = {}
+        for key, value in bindings.items():
+            terms[key] = value if isinstance(value, Node) else Literal(value)
+        return self._run(
+            text,
+            terms,
+            lang=_check_lang(lang or self._lang),
+            graph=graph,
+            timeout=timeout,
+            allow_service=allow_service,
+        )
+
+    # -- internals ---------------------------------------------------------------------------------------
+
+    def _is_library_name(self, name: str | Path) -> bool:
+        return isinstance(name, str) and name in self.queries()
+
+    def _named(self, name: str | Path | NamedQuery) -> NamedQuery:
+        if isinstance(name, NamedQuery):
+            return name
+        library = self.queries()
+        if isinstance(name, str) and name in library:
+            return library[name]
+        if isinstance(name, Path) or name.endswith(".rq"):
+            return _query_file(Path(name))
+        import difflib
+
+        close = difflib.get_close_matches(name, list(library), n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise QueryError(f"no query named {name!r}; {hint}known queries: {', '.join(sorted(library))}", query=name)
+
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes every query may use without declaring them: prefix -> namespace IRI.
+
+        Those of :data:`alliance_kg.namespaces.PREFIXES` and one per folder of the ``id:`` namespace, as in
+        the data files (``plant:`` is ``https://w3id.org/alliance-kg/id/plant/``).
+        """
+        from alliance_kg.namespaces import ID, PREFIXES
+
+        declared = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        for iri in sorted({*self.entities.labels, *self.entities.types}):
+            rest = iri[len(str(ID)) :] if iri.startswith(str(ID)) else ""
+            folder = rest.split("/", 1)[0] if "/" in rest else ""
+            if re.fullmatch(r"[A-Za-z][\w-]*", folder) and folder not in declared:
+                declared[folder] = f"{ID}{folder}/"
+        return declared
+
+    def prologue(self) -> str:
+        """The ``PREFIX`` declarations of :meth:`prefixes`, as one line (prepended to every query)."""
+        if self._prologue is None:
+            # one line of its own: rdflib 7.6 misreads a SERVICE clause on the line of a '#'-ending PREFIX
+            self._prologue = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in self.prefixes().items()) + "\n"
+        return self._prologue
+
+    def _parse(self, text: str, *, label: str | None, path: Path | None) -> str:
+        """Check the query text; return it with the prologue prepended. Raises QueryError with line/column."""
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        if is_update(text):
+            raise QueryError(
+                "SPARQL updates are refused: the knowledge graph is read-only", query=label, path=path, line=None
+            )
+        prologue = self.prologue()
+        full = prologue + text
+        try:
+            translateQuery(parseQuery(full))
+        except ParseException as error:
+            line = max(int(error.lineno) - 1, 1)  # the prologue is the first line
+            column = int(error.col) if int(error.lineno) > 1 else 1
+            found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
+            message = f"SPARQL syntax error: {error.msg}{found}"
+            if path is None:
+                where = f"query {label!r}: " if label else ""
+                message = f"{where}line {line}, column {max(column, 1)}: {message}"
+            raise QueryError(message, query=label, path=path, line=line, column=max(column, 1)) from None
+        except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
+            message = f"malformed SPARQL query: {error}"
+            if path is None and label:
+                message = f"query {label!r}: {message}"
+            raise QueryError(message, query=label, path=path) from None
+        return full
+
+    def _run(
+        self,
+        text: str,
+        bindings: Mapping[str, Node],
+        *,
+        lang: str,
+        label: str | None = None,
+        path: Path | None = None,
+        graph: str | None = None,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+    ) -> QueryResult | Graph:
+        from rdflib import Graph
+
+        from alliance_kg.namespaces import bind_prefixes
+        from alliance_kg.results import QueryResult
+
+        full = self._parse(text, label=label, path=path)
+        form = query_form(text) or "SELECT"
+        services: list[str] = []
+        if _SERVICE.search(text):  # rdflib would call SERVICE endpoints itself: apply the federation policy
+            from alliance_kg.wikidata.federation import check_services
+
+            services = check_services(full, allow=allow_service, name=label)
+        try:
+            with _deadline(timeout, label):
+                if services:
+                    from alliance_kg.wikidata.federation import run_federated
+
+                    result = run_federated(
+                        self._store,
+                        full,
+                        allow=allow_service,
+                        bindings=bindings,
+                        timeout=timeout or 120.0,
+                        name=label,
+                    )
+                else:
+                    result = self._store.query(full, bindings=bindings, graph=self._graph_name(graph))
+        except AllianceKGError:  # QueryError (timeout, refused SERVICE), ServiceError (an allowed endpoint failed)
+            raise
+        except Exception as error:
+            raise QueryError(f"query failed: {type(error).__name__}: {error}", query=label, path=path) from None
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            out = bind_prefixes(Graph())
+            for triple in result:
+                out.add(triple)  # type: ignore[arg-type]
+            return out
+        if form == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer), lang=lang, query=label)
+        names = [str(v) for v in (result.vars or [])]
+        hidden = set(bindings)
+        names = [n for n in names if n not in hidden]
+        solutions = [{n: row.get(n) for n in names} for row in (r.asdict() for r in result)]  # type: ignore[union-attr]
+        return QueryResult.from_solutions(
+            names, solutions, label=lambda iri: self._label(iri, lang), lang=lang, query=label
+        )
+
+    def _graph_name(self, graph: str | None) -> str | None:
+        if graph is None:
+            return None
+        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+
+        return {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}.get(graph, graph)
+
+
+def _query_file(path: Path) -> NamedQuery:
+    """A query file: with its header when it has one, else as a query without title or parameters."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise QueryError(f"cannot read query file: {error}", query=path.stem, path=path) from None
+    if re.search(r"^#\s?title:", text, re.MULTILINE):
+        return parse_named_query(path)
+    return NamedQuery(name=path.stem, path=path, title=path.stem, description="", parameters=(), text=text)
+
+
+class _Timeout(BaseException):  # not an Exception, so that no `except Exception` in rdflib swallows it
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None, label: str | None) -> Iterator[None]:
+    """Stop the body after ``seconds`` with a QueryError (SIGALRM: Unix, main thread only)."""
+    if seconds is None:
+        yield
+        return
+    if seconds <= 0:
+        raise QueryError(f"a query timeout must be positive, not {seconds:g}", query=label)
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        raise QueryError("a query timeout needs the main thread on a Unix system", query=label)
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Timeout:
+        raise QueryError(f"query stopped after the {seconds:g} s timeout", query=label) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
