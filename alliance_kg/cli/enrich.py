@@ -1,0 +1,55 @@
+"""``alliance-kg enrich``: fetch what Wikidata says about our linked items into a separate file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from alliance_kg.cli.link import add_service_arguments, make_client
+
+NAME = "enrich"
+HELP = "Fetch labels, coordinates, countries and parents of linked items from Wikidata (network)."
+DESCRIPTION = """\
+For the Wikidata items our entities link to, ask the SPARQL endpoint (a CONSTRUCT) for their labels in more
+languages, coordinates (P625), country (P17), parent organisation (P749), classes (P31), manufacturer (P176) and
+location (P131), and write them with their provenance (endpoint, retrieval time) to a separate Turtle file
+(default: enrichment/wikidata.ttl), never into the curated facts. `alliance-kg build` includes the file when it
+is there. Disagreements with our facts (a country, a manufacturer) are printed as warnings. Answers are cached
+on disk; the previous file is kept if the endpoint fails. Exit status: 0 ok, 2 error."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the enrichment file to (re)write (default: enrichment/wikidata.ttl)",
+    )
+    parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
+    parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    add_service_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from alliance_kg.cli import EXIT_OK
+    from alliance_kg.loading import load_project
+    from alliance_kg.wikidata import enrich, sssom
+
+    project = load_project(data_paths=args.data)
+    links = sssom.links_graph(args.links)
+    qids = enrich.linked_items(project.facts, links)
+    client = make_client(args)
+    result = enrich.fetch_enrichment(qids, client)
+    path = enrich.write_enrichment(result, args.out or enrich.DEFAULT_ENRICHMENT_FILE)
+    print(
+        f"{len(result.graph)} triples about {len(qids)} linked Wikidata items from {result.endpoint} "
+        f"(retrieved {result.retrieved.isoformat(timespec='seconds')}) written to {path}; "
+        f"{client.requests_made} request(s) sent"
+    )
+    for item in enrich.disagreements(project.facts, result.graph, links=links):
+        print(f"warning: {item.message}", file=sys.stderr)
+    return EXIT_OK

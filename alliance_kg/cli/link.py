@@ -1,0 +1,176 @@
+"""``alliance-kg link``: reconcile unlinked entities with Wikidata, accept reviewed candidates, report on links."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alliance_kg.wikidata.client import WikidataClient
+
+NAME = "link"
+HELP = "Find Wikidata candidates for unlinked entities (network), accept reviewed ones, or report on links."
+DESCRIPTION = """\
+Without options: for each entity without a Wikidata link (or those named by --entity), ask the Wikidata API
+for candidates by name (English, French, Japanese), check their type (P31), country (P17) and manufacturer
+(P176) against ours, and add those that score well to the review file (data/mappings/wikidata-candidates.sssom.tsv).
+This is the only way this command reaches the network; answers are cached on disk, so a second run asks nothing.
+
+--accept promotes the candidates a reviewer signed (reviewer_id filled, predicate_modifier not 'Not') to links in
+data/mappings/wikidata.sssom.tsv. --report lists linked entities, candidates needing review and unlinked entities
+(offline). Exit status: 0 ok, 2 error (including entities left unreconciled because the service failed)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--report", action="store_true", help="list linked, to-review and unlinked entities (offline)")
+    action.add_argument("--accept", action="store_true", help="promote reviewed candidates to links (offline)")
+    parser.add_argument(
+        "--entity",
+        metavar="ID",
+        action="append",
+        default=None,
+        help="reconcile only this entity (IRI, id:city/okazaki or city/okazaki); repeatable",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
+    parser.add_argument("--candidates", metavar="FILE", type=Path, default=None, help="the SSSOM review file")
+    parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    parser.add_argument("--min-score", type=float, default=0.5, help="keep candidates scoring at least this (0..1)")
+    add_service_arguments(parser)
+
+
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every command that reaches Wikidata takes (shared with ``enrich``)."""
+    group = parser.add_argument_group("Wikidata service")
+    group.add_argument(
+        "--wikidata-api",
+        metavar="URL",
+        default=None,
+        help="Wikibase API URL (default: $ALLIANCE_KG_WIKIDATA_API or https://www.wikidata.org/w/api.php)",
+    )
+    group.add_argument(
+        "--wikidata-sparql",
+        metavar="URL",
+        default=None,
+        help="SPARQL endpoint URL (default: $ALLIANCE_KG_WIKIDATA_SPARQL or https://query.wikidata.org/sparql)",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="cache of answers (default: $ALLIANCE_KG_CACHE_DIR or the user cache dir + alliance-kg/wikidata)",
+    )
+    group.add_argument("--refresh", action="store_true", help="ask again instead of using cached answers")
+    group.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: 30)")
+
+
+def make_client(args: argparse.Namespace) -> WikidataClient:
+    """A client configured by the service options."""
+    from alliance_kg.wikidata.client import WikidataClient
+
+    return WikidataClient(
+        api_url=args.wikidata_api,
+        sparql_url=args.wikidata_sparql,
+        cache_dir=args.cache_dir,
+        refresh=args.refresh,
+        timeout=args.timeout,
+    )
+
+
+def _entity_iri(text: str) -> str:
+    from alliance_kg.namespaces import ID
+
+    text = text.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    return str(ID) + text.removeprefix("id:")
+
+
+def run(args: argparse.Namespace) -> int:
+    from alliance_kg.cli import EXIT_ERROR, EXIT_OK
+    from alliance_kg.errors import InputError
+    from alliance_kg.loading import load_project
+    from alliance_kg.resources import resource_root
+    from alliance_kg.wikidata import reconcile as rec
+    from alliance_kg.wikidata import sssom
+
+    links_file = args.links or sssom.links_path()
+    candidates_file = args.candidates or sssom.candidates_path()
+    links = sssom.read_mapping_set(links_file)
+    candidates = sssom.read_mapping_set(candidates_file)
+
+    if args.accept:
+        new_links, new_candidates, promoted = rec.accept(links, candidates)
+        if promoted:
+            sssom.write_mapping_set(new_links, links_file)
+            sssom.write_mapping_set(new_candidates, candidates_file)
+        if args.format == "json":
+            rows = [{"entity": r.subject_id, "wikidata": r.object_id, "reviewer": r.reviewer_id} for r in promoted]
+            print(json.dumps({"accepted": rows}, indent=2))
+        else:
+            for row in promoted:
+                print(f"accepted: {row.subject_id} skos:exactMatch {row.object_id} (reviewed by {row.reviewer_id})")
+            print(f"{len(promoted)} candidate(s) promoted to links in {links_file}")
+        return EXIT_OK
+
+    project = load_project(data_paths=args.data)
+    if args.report:
+        known_ids = resource_root("data") / "sources" / "wikidata-known-ids.csv"
+        report = rec.link_report(
+            project.facts, project.ontology, links=links, candidates=candidates, known_ids=known_ids
+        )
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if args.format == "json" else report.text())
+        return EXIT_OK
+
+    entities = rec.linkable_entities(project.facts, project.ontology, links=sssom.links_graph(links_file))
+    if args.entity:
+        wanted = [_entity_iri(text) for text in args.entity]
+        known = {entity.iri for entity in entities}
+        for text, iri in zip(args.entity, wanted, strict=True):
+            if iri not in known:
+                raise InputError(f"no linkable entity {text!r} (a manufacturer, vehicle, plant, place or region)")
+        entities = [entity for entity in entities if entity.iri in wanted]
+    client = make_client(args)
+    result = rec.reconcile(entities, client, min_score=args.min_score)
+    merged, added = rec.merge_candidates(candidates, result, entities, links=links)
+    if added:
+        sssom.write_mapping_set(merged, candidates_file)
+    labels = {entity.iri: entity for entity in entities}
+    if args.format == "json":
+        payload = {
+            "candidates": {
+                labels[iri].curie: [
+                    {"wikidata": c.qid, "label": c.label, "score": c.score, "checks": list(c.checks)} for c in found
+                ]
+                for iri, found in result.candidates.items()
+            },
+            "unreconciled": {labels[iri].curie: reason for iri, reason in result.unreconciled.items()},
+            "added": len(added),
+            "requests": result.requests_made,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for iri, found in result.candidates.items():
+            best = ", ".join(f"wd:{c.qid} {c.label!r} ({c.score:g})" for c in found) or "no candidate"
+            print(f"{labels[iri].curie}: {best}")
+        for iri, reason in result.unreconciled.items():
+            print(f"{labels[iri].curie}: unreconciled ({reason})")
+        print(
+            f"{len(added)} new candidate(s) written to {candidates_file} for review; "
+            f"{result.requests_made} request(s) sent, the rest from the cache"
+        )
+    if result.unreconciled:
+        print(
+            f"alliance-kg link: error: {len(result.unreconciled)} entit(y/ies) left unreconciled: the Wikidata "
+            "service failed (see above); run again later",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    return EXIT_OK

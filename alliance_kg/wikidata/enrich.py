@@ -1,0 +1,284 @@
+"""Enrichment: what Wikidata says about the items our entities link to, kept apart from the curated facts.
+
+:func:`fetch_enrichment` sends ``sparql/construct-enrichment.rq`` (a CONSTRUCT) to the SPARQL endpoint for the
+linked items, in batches of 50, and returns a graph of statements *about Wikidata items* (``wd:Q3630
+wdt:P625 "Point(106.8 -6.2)"^^geo:wktLiteral``, labels, ``wdt:P17``, ``wdt:P749`` ...), never about our
+entities: the curated ``skos:exactMatch`` links are the only bridge. The graph carries its provenance on
+:data:`GRAPH_WIKIDATA`: ``prov:wasDerivedFrom`` the endpoint, ``prov:generatedAtTime`` the retrieval time
+(the original one when answers came from the cache) and Wikidata's licence (CC0).
+
+:func:`write_enrichment` writes it as a separate Turtle file (``enrichment/wikidata.ttl`` by default, outside
+``data/`` so that it is never loaded as facts); :func:`load_enrichment` reads it back for ``build``, which
+includes it only when present, and :func:`disagreements` lists where Wikidata and our facts differ (a plant's
+or a city's country, a vehicle's manufacturer), for ``build`` to print as warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from alliance_kg.errors import ServiceError
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from alliance_kg.wikidata.client import WikidataClient
+
+__all__ = [
+    "DEFAULT_ENRICHMENT_FILE",
+    "ENRICHMENT_QUERY",
+    "GRAPH_WIKIDATA",
+    "BuildEnrichment",
+    "Disagreement",
+    "Enrichment",
+    "disagreements",
+    "enrichment_query",
+    "fetch_enrichment",
+    "for_build",
+    "linked_items",
+    "load_enrichment",
+    "write_enrichment",
+]
+
+#: The named graph (and provenance subject) of the enrichment.
+GRAPH_WIKIDATA: Final = "https://w3id.org/alliance-kg/graph/wikidata-enrichment"
+#: Where ``enrich`` writes and ``build`` looks by default, relative to the current directory.
+DEFAULT_ENRICHMENT_FILE: Final = Path("enrichment") / "wikidata.ttl"
+ENRICHMENT_QUERY: Final = Path(__file__).resolve().parent / "sparql" / "construct-enrichment.rq"
+
+_AKG: Final = "https://w3id.org/alliance-kg/ontology#"
+_WD: Final = "http://www.wikidata.org/entity/"
+_WDT: Final = "http://www.wikidata.org/prop/direct/"
+_QID: Final = re.compile(r"^Q[1-9][0-9]*$")
+_EMPTY_VALUES: Final = "VALUES ?item { }"
+_CC0: Final = "http://creativecommons.org/publicdomain/zero/1.0/"
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """The fetched graph (provenance included), the endpoint it came from and when it was retrieved."""
+
+    graph: Graph
+    endpoint: str
+    retrieved: datetime
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Disagreement:
+    """Our fact and Wikidata's differ: ``entity``'s ``property`` is ``ours`` here and ``theirs`` there."""
+
+    entity: str
+    property: str
+    ours: str
+    theirs: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def linked_items(facts: Graph, links: Graph | None = None) -> list[str]:
+    """The Wikidata Q ids our entities link to (``skos:exactMatch``), sorted by number."""
+    from rdflib.namespace import SKOS
+
+    found: set[str] = set()
+    for graph in (facts,) if links is None else (facts, links):
+        for target in graph.objects(None, SKOS.exactMatch):
+            qid = str(target)[len(_WD) :] if str(target).startswith(_WD) else ""
+            if _QID.match(qid):
+                found.add(qid)
+    return sorted(found, key=lambda q: int(q[1:]))
+
+
+def enrichment_query(qids: Sequence[str]) -> str:
+    """The enrichment CONSTRUCT for these items: the query file with its ``VALUES ?item`` block filled.
+
+    Only well-formed Q ids are accepted (ValueError otherwise), and each is written as an IRI term, so
+    nothing but item IRIs can reach the query text.
+    """
+    bad = [qid for qid in qids if not _QID.match(qid)]
+    if bad:
+        raise ValueError(f"not Wikidata item ids: {bad}")
+    text = ENRICHMENT_QUERY.read_text(encoding="utf-8")
+    if text.count(_EMPTY_VALUES) != 1:  # pragma: no cover - the shipped file has it once (tested)
+        raise ValueError(f"{ENRICHMENT_QUERY} must contain {_EMPTY_VALUES!r} once")
+    terms = " ".join(f"<{_WD}{qid}>" for qid in qids)
+    return text.replace(_EMPTY_VALUES, f"VALUES ?item {{ {terms} }}")
+
+
+def _provenance(graph: Graph, endpoint: str, retrieved: datetime, items: Sequence[str]) -> None:
+    from rdflib import RDF, RDFS, XSD, Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV
+
+    from alliance_kg import __version__
+
+    node = URIRef(GRAPH_WIKIDATA)
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, PROV.wasDerivedFrom, URIRef(endpoint)))
+    graph.add((node, PROV.generatedAtTime, Literal(retrieved.isoformat(timespec="seconds"), datatype=XSD.dateTime)))
+    graph.add((node, DCTERMS.license, URIRef(_CC0)))
+    graph.add((node, PROV.wasAttributedTo, Literal(f"alliance-kg {__version__} enrich")))
+    graph.add(
+        (
+            node,
+            RDFS.comment,
+            Literal(
+                f"What the SPARQL endpoint said about the {len(items)} Wikidata items that alliance-kg entities "
+                "link to (skos:exactMatch). Not curated: never mixed into the facts.",
+                lang="en",
+            ),
+        )
+    )
+
+
+def fetch_enrichment(qids: Sequence[str], client: WikidataClient, *, batch: int = 50) -> Enrichment:
+    """Ask the client's SPARQL endpoint for the enrichment of ``qids``; the graph with its provenance.
+
+    Raises :class:`ServiceError` when the endpoint fails or answers something that is not Turtle.
+    """
+    from rdflib import Graph
+
+    from alliance_kg.namespaces import bind_prefixes
+
+    graph = bind_prefixes(Graph(identifier=GRAPH_WIKIDATA))
+    graph.bind("wdt", _WDT)
+    graph.bind("geo", "http://www.opengis.net/ont/geosparql#")
+    times: list[datetime] = []
+    for start in range(0, len(qids), batch):
+        turtle, retrieved = client.sparql_construct(enrichment_query(qids[start : start + batch]))
+        times.append(retrieved)
+        try:
+            graph.parse(data=turtle, format="turtle")
+        except Exception as error:  # checked by the client already; a second line of defence
+            raise ServiceError(f"answered broken Turtle ({error})", url=client.sparql_url) from None
+    retrieved_at = min(times) if times else datetime.now(UTC)
+    _provenance(graph, client.sparql_url, retrieved_at, qids)
+    return Enrichment(graph=graph, endpoint=client.sparql_url, retrieved=retrieved_at, items=tuple(qids))
+
+
+def write_enrichment(enrichment: Enrichment, path: str | Path = DEFAULT_ENRICHMENT_FILE) -> Path:
+    """Write the enrichment as Turtle to ``path`` atomically (the previous file stays until it is complete)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = (
+        "# Wikidata enrichment, written by `alliance-kg enrich`: statements about Wikidata items, not curated\n"
+        f"# facts. Source: {enrichment.endpoint} at {enrichment.retrieved.isoformat(timespec='seconds')}.\n"
+        "# Wikidata data is CC0. Regenerate with `alliance-kg enrich`; `alliance-kg build` includes it if present.\n"
+    )
+    body = enrichment.graph.serialize(format="turtle")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(header + body)
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_enrichment(path: str | Path | None = None) -> Graph | None:
+    """The enrichment graph from ``path`` (default ``enrichment/wikidata.ttl``), or None when there is none.
+
+    For ``build``: include the graph (as the named graph :data:`GRAPH_WIKIDATA`) only when this returns one.
+    Reads the local file only (through :func:`alliance_kg.loading.parse_file`); raises its errors for a
+    malformed file.
+    """
+    from rdflib import Graph
+
+    from alliance_kg.loading import parse_file
+    from alliance_kg.namespaces import bind_prefixes
+
+    path = Path(DEFAULT_ENRICHMENT_FILE if path is None else path)
+    if not path.is_file():
+        return None
+    return parse_file(path, into=bind_prefixes(Graph(identifier=GRAPH_WIKIDATA)))
+
+
+@dataclass(frozen=True)
+class BuildEnrichment:
+    """What ``build`` needs: the enrichment graph (None when there is no file) and the disagreements to warn of."""
+
+    graph: Graph | None
+    warnings: tuple[Disagreement, ...]
+    path: Path
+
+
+def for_build(facts: Graph, path: str | Path | None = None, *, links: Graph | None = None) -> BuildEnrichment:
+    """Load the enrichment file if present and compare it with ``facts``; offline, nothing is fetched.
+
+    ``build`` adds ``graph`` (when not None) as the named graph :data:`GRAPH_WIKIDATA` of the release, apart
+    from the facts, and prints each of ``warnings`` (``str(item)`` is a sentence). ``links`` are extra
+    ``skos:exactMatch`` triples (the compiled SSSOM links) when ``facts`` does not hold them.
+    """
+    target = Path(DEFAULT_ENRICHMENT_FILE if path is None else path)
+    graph = load_enrichment(target)
+    found = () if graph is None else tuple(disagreements(facts, graph, links=links))
+    return BuildEnrichment(graph=graph, warnings=found, path=target)
+
+
+def _label(graph: Graph, node: object) -> str:
+    from rdflib import RDFS, Literal, URIRef
+
+    if not isinstance(node, URIRef):
+        return str(node)
+    labels = {v.language: str(v) for v in graph.objects(node, RDFS.label) if isinstance(v, Literal)}
+    return labels.get("en") or next(iter(labels.values()), "")
+
+
+def disagreements(facts: Graph, enrichment: Graph, *, links: Graph | None = None) -> list[Disagreement]:
+    """Where our facts and Wikidata's differ, for linked entities (``links`` adds compiled SSSOM links).
+
+    Checks an entity's ``akg:country`` against its item's ``P17`` (countries themselves excepted) and a
+    vehicle's ``akg:brand`` against ``P176``/``P1716``. A check is made only when both sides have a value and
+    our value is linked too; an absent value is not a disagreement. Sorted by entity; nothing is changed.
+    """
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    from alliance_kg.namespaces import short
+
+    link_of: dict[object, str] = {}
+    for graph in (facts,) if links is None else (facts, links):
+        for subject, target in graph.subject_objects(SKOS.exactMatch):
+            if str(target).startswith(_WD + "Q"):
+                link_of[subject] = str(target)
+    checks = (
+        ("country", URIRef(_AKG + "country"), ("P17",)),
+        ("manufacturer", URIRef(_AKG + "brand"), ("P176", "P1716")),
+    )
+    found: list[Disagreement] = []
+    for name, predicate, properties in checks:
+        for entity, ours in sorted(facts.subject_objects(predicate)):
+            if entity == ours or entity not in link_of or ours not in link_of:
+                continue
+            item = URIRef(link_of[entity])
+            values = [v for p in properties for v in enrichment.objects(item, URIRef(_WDT + p))]
+            theirs = sorted({str(v) for v in values if isinstance(v, URIRef)})
+            if not theirs or link_of[ours] in theirs:
+                continue
+            said = ", ".join(
+                f"wd:{t[len(_WD) :]}" + (f" ({label})" if (label := _label(enrichment, URIRef(t))) else "")
+                for t in theirs
+            )
+            found.append(
+                Disagreement(
+                    entity=str(entity),
+                    property=name,
+                    ours=str(ours),
+                    theirs=tuple(theirs),
+                    message=(
+                        f"{short(entity)}: {name} is {short(ours)} (wd:{link_of[ours][len(_WD) :]}) here, "
+                        f"but Wikidata's {short(item)} says {said}"
+                    ),
+                )
+            )
+    return sorted(found)
