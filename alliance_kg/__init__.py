@@ -13,7 +13,12 @@ functions over them:
 * :func:`build` writes a release folder (Turtle, N-Triples, TriG, validation
   report, ``summary.json``) atomically;
 * :class:`MemoryStore` implements the :class:`Store` interface that the rest
-  of the code uses for storage and SPARQL.
+  of the code uses for storage and SPARQL;
+* :func:`load` gives a :class:`KnowledgeGraph` (asserted + inferred) to query:
+  ``kg.query("supplies-by-market", market="North America")`` runs a named
+  query of the library (:func:`queries` lists it), ``kg.sparql(text)`` any
+  SPARQL; SELECT/ASK give a :class:`QueryResult` (``.rows``,
+  ``.to_dataframe()``, ``.to_json()``, ``.to_csv()``), CONSTRUCT a graph.
 
 No function changes a graph it is given. Every error raised on purpose is an
 :class:`AllianceKGError` (see :mod:`alliance_kg.errors`).
@@ -30,9 +35,12 @@ from alliance_kg.errors import (
     BuildError,
     InconsistencyError,
     InputError,
+    ParameterError,
+    QueryError,
     RDFSyntaxError,
     RejectedBuildError,
     ResourceError,
+    ServiceError,
 )
 
 __version__ = "0.1.0"
@@ -44,19 +52,26 @@ __all__ = [
     "Inconsistency",
     "InconsistencyError",
     "InputError",
+    "KnowledgeGraph",
     "MemoryStore",
+    "ParameterError",
     "ProjectGraphs",
+    "QueryError",
+    "QueryResult",
     "RDFSyntaxError",
     "ReasoningResult",
     "RejectedBuildError",
     "ResourceError",
+    "ServiceError",
     "Store",
     "ValidationReport",
     "Violation",
     "__version__",
     "build",
+    "load",
     "load_project",
     "parse_files",
+    "queries",
     "reason",
     "validate",
 ]
@@ -76,12 +91,18 @@ _LAZY: dict[str, str] = {
     "ValidationReport": "alliance_kg.validation",
     "Violation": "alliance_kg.validation",
     "validate": "alliance_kg.validation",
+    "KnowledgeGraph": "alliance_kg.knowledge_graph",
+    "load": "alliance_kg.knowledge_graph",
+    "queries": "alliance_kg.knowledge_graph",
+    "QueryResult": "alliance_kg.results",
 }
 
 if _typing.TYPE_CHECKING:
     from alliance_kg.build import BuildResult, build
+    from alliance_kg.knowledge_graph import KnowledgeGraph, load, queries
     from alliance_kg.loading import ProjectGraphs, load_project, parse_files
     from alliance_kg.reasoning import Inconsistency, ReasoningResult, reason
+    from alliance_kg.results import QueryResult
     from alliance_kg.store import MemoryStore, Store
     from alliance_kg.validation import ValidationReport, Violation, validate
 

@@ -9,7 +9,13 @@ the shapes, computes the OWL-RL closure and writes:
 ``alliance-kg-inferred.ttl``  the inferred triples only, Turtle
 ``alliance-kg.trig``       named graphs ontology / facts / inferred, TriG
 ``validation-report.ttl``  the SHACL validation report, Turtle
-``summary.json``           counts: entities per class, triples, verdicts
+``summary.json``           counts: entities per class, triples, verdicts,
+                           warnings
+``wikidata-enrichment.ttl``  what ``alliance-kg enrich`` fetched from
+                           Wikidata, when present (also a named graph of
+                           the TriG), never mixed with the facts
+``exports/``               the standard graph exports and pictures
+                           (:func:`alliance_kg.export.write_standard_exports`)
 =========================  ====================================================
 
 Outputs are deterministic: blank nodes get labels derived from the graph's
@@ -44,7 +50,7 @@ from rdflib.compare import _TripleCanonicalizer
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from alliance_kg.errors import BuildError, RejectedBuildError
+from alliance_kg.errors import BuildError, InputError, RejectedBuildError
 from alliance_kg.loading import load_project
 from alliance_kg.namespaces import (
     AKG,
@@ -57,7 +63,7 @@ from alliance_kg.namespaces import (
 from alliance_kg.reasoning import Inconsistency, reason
 from alliance_kg.validation import ValidationReport, validate
 
-__all__ = ["RELEASE_FILES", "BuildResult", "build"]
+__all__ = ["ENRICHMENT_FILE", "RELEASE_FILES", "BuildResult", "build"]
 
 #: The files every release folder holds.
 RELEASE_FILES: Final = (
@@ -69,7 +75,17 @@ RELEASE_FILES: Final = (
     "summary.json",
 )
 
+#: The file of a release that holds the Wikidata enrichment, when there is one.
+ENRICHMENT_FILE: Final = "wikidata-enrichment.ttl"
+
 _Triple = tuple[Node, Node, Node]
+
+
+def _umasked(mode: int) -> int:
+    """``mode`` less the process's umask (read by setting it and putting it back)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return mode & ~umask
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,7 @@ class BuildResult:
     summary: Mapping[str, Any] = field(repr=False)
     report: ValidationReport = field(repr=False)
     inconsistencies: tuple[Inconsistency, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def summary_text(self) -> str:
         """A short report for people: entities per class, triple counts, verdicts."""
@@ -161,6 +178,7 @@ def _write(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` atomically (temporary file, then ``os.replace``)."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _umasked(0o644))  # mkstemp makes files 0600; a release is for everyone to read
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -249,11 +267,16 @@ def build(
     data_paths: Iterable[str | Path] | None = None,
     ontology_paths: Iterable[str | Path] | None = None,
     shape_paths: Iterable[str | Path] | None = None,
+    enrichment_path: str | Path | None = None,
 ) -> BuildResult:
     """Validate, reason and write a release into ``out_dir`` (see the module docstring).
 
     ``data_paths`` (``ontology_paths``, ``shape_paths``) replace the packaged
-    data (ontology, shapes) files when given. Raises
+    data (ontology, shapes) files when given. The Wikidata enrichment
+    (``enrichment_path``, default ``enrichment/wikidata.ttl``, written by
+    ``alliance-kg enrich``) is included when the file exists, as a named graph
+    and a file of its own, apart from the facts: it is neither validated nor
+    reasoned over; where it disagrees with the facts, ``warnings`` say so. Raises
     :class:`RejectedBuildError` when the data does not conform or is
     inconsistent, :class:`BuildError` when the folder cannot be written, and
     the loading errors for unreadable input; in every case the previous
@@ -282,6 +305,11 @@ def build(
             inconsistencies=reasoning.inconsistencies,
         )
 
+    from alliance_kg.wikidata.enrich import GRAPH_WIKIDATA, for_build
+
+    enrichment = for_build(project.facts, enrichment_path)
+    warnings = tuple(str(item) for item in enrichment.warnings)
+
     inferred = reasoning.inferred
     mapping = _canonical_bnodes(asserted + inferred)
     ontology_triples = _relabel(project.ontology, mapping)
@@ -298,13 +326,18 @@ def build(
         report=report,
         inconsistencies=reasoning.inconsistencies,
     )
-    trig = _trig(
-        [
-            (GRAPH_ONTOLOGY, ontology_triples),
-            (GRAPH_FACTS, facts_triples),
-            (GRAPH_INFERRED, inferred_triples),
-        ]
-    )
+    summary["warnings"] = list(warnings)
+    named_graphs = [
+        (GRAPH_ONTOLOGY, ontology_triples),
+        (GRAPH_FACTS, facts_triples),
+        (GRAPH_INFERRED, inferred_triples),
+    ]
+    optional: dict[str, bytes] = {}
+    if enrichment.graph is not None:
+        enrichment_triples = _relabel(enrichment.graph, _canonical_bnodes(enrichment.graph))
+        named_graphs.append((GRAPH_WIKIDATA, enrichment_triples))
+        optional[ENRICHMENT_FILE] = _sorted_graph(enrichment_triples).serialize(format="turtle", encoding="utf-8")
+    trig = _trig(named_graphs)
     contents: dict[str, bytes] = {
         "alliance-kg.ttl": _sorted_graph(asserted_triples).serialize(format="turtle", encoding="utf-8"),
         "alliance-kg.nt": _sorted_ntriples(asserted_triples),
@@ -317,10 +350,17 @@ def build(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
+        temp_dir.chmod(_umasked(0o755))  # mkdtemp makes folders 0700
         for name in RELEASE_FILES:
             _write(temp_dir / name, contents[name])
+        for name, content in optional.items():
+            _write(temp_dir / name, content)
+        from alliance_kg.export import write_standard_exports
+
+        exports = write_standard_exports(asserted, inferred, temp_dir / "exports")
+        (temp_dir / "exports").chmod(_umasked(0o755))
         _swap_in(temp_dir, out_dir)
-    except OSError as error:
+    except (OSError, InputError) as error:
         raise BuildError(f"cannot write the release to {out_dir}: {error}") from error
     finally:
         if temp_dir.exists():
@@ -328,8 +368,13 @@ def build(
 
     return BuildResult(
         out_dir=out_dir,
-        files=tuple(out_dir / name for name in RELEASE_FILES),
+        files=(
+            *(out_dir / name for name in RELEASE_FILES),
+            *(out_dir / name for name in optional),
+            *(out_dir / "exports" / path.relative_to(temp_dir / "exports") for path in exports),
+        ),
         summary=summary,
         report=report,
         inconsistencies=reasoning.inconsistencies,
+        warnings=warnings,
     )

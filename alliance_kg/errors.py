@@ -10,6 +10,8 @@ command line) can catch that one class::
     │   └── ParameterError      a query parameter unknown, missing or of the wrong type
     ├── ResourceError           files that should ship with the package are missing
     ├── InconsistencyError      OWL-RL reasoning found contradictions; carries them
+    ├── ServiceError            a remote service (Wikidata API, SPARQL endpoint) is down, slow,
+    │                           rate-limiting or answers garbage; carries url and status
     └── BuildError              a release could not be built
         └── RejectedBuildError  the data does not conform or is inconsistent;
                                 the previous release was left as it was
@@ -38,6 +40,7 @@ __all__ = [
     "RDFSyntaxError",
     "RejectedBuildError",
     "ResourceError",
+    "ServiceError",
 ]
 
 
@@ -89,6 +92,22 @@ class RDFSyntaxError(InputError):
 
 class ResourceError(AllianceKGError):
     """Files that ship with alliance-kg (ontology, shapes, data, queries) are missing."""
+
+
+class ServiceError(AllianceKGError):
+    """A remote service (the Wikidata API, a SPARQL endpoint) could not give a usable answer.
+
+    Raised only by commands the user ran to reach the network (``link``, ``enrich``, a query with
+    ``--allow-service``) when the service is unreachable, too slow, rate-limiting beyond the retry
+    budget, or answers HTML or broken JSON. ``url`` is the address asked and ``status`` the HTTP
+    status (None when there was no answer).
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, status: int | None = None) -> None:
+        self.message = message
+        self.url = url
+        self.status = status
+        super().__init__(f"{url}: {message}" if url else message)
 
 
 class InconsistencyError(AllianceKGError):

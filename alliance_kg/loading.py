@@ -179,10 +179,19 @@ def load_project(
 
     Each part comes from the given paths when given, else from the packaged
     files (``ontology/*.ttl``, ``ontology/*.shapes.ttl``, ``data/**/*.ttl``).
+    The packaged facts include the curated Wikidata links, compiled from the
+    SSSOM mapping set ``data/mappings/wikidata.sssom.tsv``.
     Raises :class:`~alliance_kg.errors.ResourceError` if packaged files are
     missing.
     """
     ontology = parse_files(resources.ontology_files() if ontology_paths is None else ontology_paths)
     shapes = parse_files(resources.shape_files() if shape_paths is None else shape_paths)
-    facts = parse_files(resources.data_files() if data_paths is None else data_paths)
+    if data_paths is None:
+        from alliance_kg.wikidata.sssom import links_graph
+
+        facts = parse_files(resources.data_files())
+        for triple in links_graph():
+            facts.add(triple)
+    else:
+        facts = parse_files(data_paths)
     return ProjectGraphs(ontology=ontology, shapes=shapes, facts=facts)

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, mini_build_kwargs
 from rdflib import Dataset, Graph, URIRef
+from testpaths import FIXTURES, REPO, mini_build_kwargs
 
-from alliance_kg.build import RELEASE_FILES, BuildResult, build
+from alliance_kg.build import ENRICHMENT_FILE, RELEASE_FILES, BuildResult, build
 from alliance_kg.errors import RDFSyntaxError, RejectedBuildError
 from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from alliance_kg.store import quiet_dataset_warnings
@@ -25,8 +25,15 @@ def mini_build(out: Path, facts: str = "good") -> BuildResult:
 
 def test_release_files(tmp_path: Path) -> None:
     result = mini_build(tmp_path / "dist")
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted(RELEASE_FILES)
-    assert result.files == tuple(tmp_path / "dist" / name for name in RELEASE_FILES)
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted([*RELEASE_FILES, "exports"])
+    assert result.files[: len(RELEASE_FILES)] == tuple(tmp_path / "dist" / name for name in RELEASE_FILES)
+    exports = result.files[len(RELEASE_FILES) :]
+    assert {p.parent for p in exports} == {tmp_path / "dist" / "exports"}
+    assert sorted(exports) == sorted((tmp_path / "dist" / "exports").iterdir())
+    assert {p.suffix for p in exports} >= {".graphml", ".gexf", ".json", ".png", ".svg", ".html"}
+    # a release is for everyone to read (mkstemp and mkdtemp would make it private)
+    for path in (tmp_path / "dist", tmp_path / "dist" / "exports", *result.files):
+        assert path.stat().st_mode & 0o044 == 0o044, path
     asserted = Graph().parse(tmp_path / "dist" / "alliance-kg.ttl")
     nt = Graph().parse(tmp_path / "dist" / "alliance-kg.nt")
     inferred = Graph().parse(tmp_path / "dist" / "alliance-kg-inferred.ttl")
@@ -67,7 +74,7 @@ def test_deterministic_across_processes(tmp_path: Path) -> None:
     mini_build(tmp_path / "here")
     code = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
-        "from conftest import mini_build_kwargs, FIXTURES;"
+        "from testpaths import mini_build_kwargs, FIXTURES;"
         "from alliance_kg.build import build;"
         "build(Path(sys.argv[1]), data_paths=[FIXTURES / 'facts-good.ttl'], **mini_build_kwargs())"
     )
@@ -157,3 +164,31 @@ def test_project_release(project_release: BuildResult) -> None:
     asserted = Graph().parse(project_release.out_dir / "alliance-kg.nt")
     assert len(asserted) == summary["triples"]["asserted"]
     assert (None, None, URIRef("https://w3id.org/alliance-kg/ontology#OEMSupply")) in asserted
+
+
+def test_build_includes_wikidata_enrichment_apart_and_warns(tmp_path: Path) -> None:
+    """An enrichment file (as `alliance-kg enrich` writes it) lands as its own named graph and file; where it
+    disagrees with the facts (Jakarta in Japan), the build warns; the facts and inferences are unchanged."""
+    enrichment = tmp_path / "wikidata.ttl"
+    enrichment.write_text(
+        "@prefix wd: <http://www.wikidata.org/entity/> .\n"
+        "@prefix wdt: <http://www.wikidata.org/prop/direct/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'wd:Q3630 wdt:P17 wd:Q17 ; rdfs:label "ジャカルタ"@ja .\n'
+        'wd:Q17 rdfs:label "Japan"@en .\n',
+        encoding="utf-8",
+    )
+    plain = build(tmp_path / "plain", enrichment_path=tmp_path / "absent.ttl")
+    enriched = build(tmp_path / "enriched", enrichment_path=enrichment)
+    assert plain.warnings == ()
+    assert [w for w in enriched.warnings if "id:city/jakarta" in w and "wd:Q17" in w]
+    assert json.loads((tmp_path / "enriched" / "summary.json").read_text())["warnings"] == list(enriched.warnings)
+    assert (tmp_path / "enriched" / ENRICHMENT_FILE).is_file()
+    assert not (tmp_path / "plain" / ENRICHMENT_FILE).exists()
+    for name in ("alliance-kg.nt", "alliance-kg-inferred.ttl"):
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "enriched" / name).read_bytes()
+    dataset = Dataset()
+    with quiet_dataset_warnings():
+        dataset.parse(tmp_path / "enriched" / "alliance-kg.trig", format="trig")
+        labels = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert "https://w3id.org/alliance-kg/graph/wikidata-enrichment" in labels

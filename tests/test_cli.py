@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINI_ONTOLOGY, MINI_SHAPES, REPO
+from testpaths import FIXTURES, MINI_ONTOLOGY, MINI_SHAPES, REPO
 
 from alliance_kg import __version__, resources
 from alliance_kg.cli import COMMANDS, main

@@ -10,7 +10,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from alliance_kg import resources
-from alliance_kg.loading import parse_files
+from alliance_kg.loading import load_project, parse_files
 from alliance_kg.reasoning import reason
 
 AKG = Namespace("https://w3id.org/alliance-kg/ontology#")
@@ -30,7 +30,8 @@ def ontology() -> Graph:
 
 @pytest.fixture(scope="module")
 def facts() -> Graph:
-    return parse_files(resources.data_files())
+    """The packaged facts: data/**/*.ttl and the Wikidata links compiled from data/mappings/."""
+    return load_project().facts
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 from rdflib import Graph, URIRef
+from testpaths import FIXTURES
 
 from alliance_kg.errors import InputError, RDFSyntaxError
 from alliance_kg.loading import parse_file, parse_files

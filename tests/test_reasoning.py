@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import OWL, RDF
+from testpaths import FIXTURES
 
 from alliance_kg.errors import InconsistencyError
 from alliance_kg.loading import parse_files

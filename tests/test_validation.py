@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from conftest import FIXTURES, MINI_ONTOLOGY, MINI_SHAPES
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import SH
+from testpaths import FIXTURES, MINI_ONTOLOGY, MINI_SHAPES
 
 from alliance_kg.loading import parse_files
 from alliance_kg.validation import ValidationReport, Violation, validate

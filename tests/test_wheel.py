@@ -9,7 +9,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from testpaths import REPO
 
 CHECK = """
 import json, sys

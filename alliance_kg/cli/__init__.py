@@ -40,6 +40,12 @@ EXIT_INTERRUPTED = 130
 COMMANDS: list[str] = [
     "alliance_kg.cli.build",
     "alliance_kg.cli.validate",
+    "alliance_kg.cli.queries",
+    "alliance_kg.cli.query",
+    "alliance_kg.cli.serve",
+    "alliance_kg.cli.export",
+    "alliance_kg.cli.link",
+    "alliance_kg.cli.enrich",
 ]
 
 

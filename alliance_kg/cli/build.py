@@ -32,6 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="Turtle files to use instead of the project's data/ files",
     )
+    parser.add_argument(
+        "--enrichment",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the Wikidata enrichment written by 'alliance-kg enrich', included when present "
+        "(default: enrichment/wikidata.ttl)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from alliance_kg.errors import RejectedBuildError
 
     try:
-        result = build(args.out, data_paths=args.data)
+        result = build(args.out, data_paths=args.data, enrichment_path=args.enrichment)
     except RejectedBuildError as error:
         if error.report is not None and not error.report.conforms:
             print(error.report.render())
@@ -49,4 +57,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"alliance-kg build: {error}", file=sys.stderr)
         return EXIT_FAILED
     print(result.summary_text())
+    for warning in result.warnings:
+        print(f"alliance-kg build: warning: {warning}", file=sys.stderr)
     return EXIT_OK

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         shapes = parse_files(resources.shape_files())
         facts = parse_files(args.files)
         if args.with_data:
-            facts = Graph() + facts + parse_files(resources.data_files())
+            facts = Graph() + facts + load_project().facts
     else:
         project = load_project()
         ontology, shapes, facts = project.ontology, project.shapes, project.facts
