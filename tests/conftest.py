@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
 import pytest
+from testpaths import REPO
 
 from alliance_kg.build import BuildResult, build
 from alliance_kg.loading import ProjectGraphs, load_project
@@ -18,3 +25,53 @@ def project() -> ProjectGraphs:
 def project_release(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """A release of the real project, built once per session."""
     return build(tmp_path_factory.mktemp("release") / "dist")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built offline from a copy of the sources (never writing into the checkout)."""
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    for folder in ("alliance_kg", "ontology", "data", "queries"):
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "_resources"))
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out), "."],
+        cwd=source,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [built] = out.glob("alliance_kg-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel installed; returns the venv's folder.
+
+    The wheel goes in with the new venv's own pip (ensurepip, offline; ``pip --python`` of pip 23 puts the
+    scripts in the wrong venv). The dependencies come from this interpreter's site-packages, added as a plain
+    path only after the install: pip would otherwise take an alliance-kg installed there as already satisfying
+    the wheel and install nothing.
+    """
+    import rdflib
+
+    env_dir = tmp_path_factory.mktemp("wheel-venv") / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    new_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(new_site, "dependencies.pth").write_text(str(Path(rdflib.__file__).resolve().parents[1]) + "\n")
+    return env_dir

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from test_wheel import wheel  # noqa: F401 - the fixture that builds the wheel from a copy of the sources
 
 from alliance_kg.export import STANDARD_EXPORTS, read, write_standard_exports
 from alliance_kg.loading import ProjectGraphs
@@ -58,7 +56,7 @@ def test_write_standard_exports(graphs: tuple[Graph, Graph], tmp_path: Path) -> 
     assert (set(asserted), set(inferred)) == before
 
 
-def test_package_files_reach_the_wheel(wheel: Path) -> None:  # noqa: F811 - the imported fixture
+def test_package_files_reach_the_wheel(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = [path.relative_to(PACKAGE.parents[1]).as_posix() for path in PACKAGE.rglob("*") if path.is_file()]
     expected = [name for name in expected if "__pycache__" not in name]
@@ -71,26 +69,8 @@ def test_package_files_reach_the_wheel(wheel: Path) -> None:  # noqa: F811 - the
     assert set(expected) <= names
 
 
-def test_installed_wheel_exports(wheel: Path, tmp_path: Path) -> None:  # noqa: F811 - the imported fixture
-    import networkx
-
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    new_site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    # dependencies from this interpreter's site-packages (no download); .pth files there are not processed
-    Path(new_site, "dependencies.pth").write_text(str(Path(networkx.__file__).resolve().parents[1]) + "\n")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+def test_installed_wheel_exports(installed_wheel: Path, tmp_path: Path) -> None:
+    env_dir = installed_wheel
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     script = env_dir / "bin" / "alliance-kg"

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
-import venv
 from pathlib import Path
-
-import pytest
-from testpaths import REPO
 
 CHECK = """
 import json, sys
@@ -30,27 +24,6 @@ print(json.dumps({"version": alliance_kg.__version__, "triples": triples,
 """
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Copy the sources so the build never writes into the checkout other people work in.
-    source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md"):
-        if (REPO / name).exists():
-            shutil.copy2(REPO / name, source / name)
-    for folder in ("alliance_kg", "ontology", "data", "queries"):
-        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "_resources"))
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out), "."],
-        cwd=source,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    [built] = out.glob("alliance_kg-*.whl")
-    return built
-
-
 def test_wheel_contains_the_data(wheel: Path) -> None:
     import zipfile
 
@@ -60,28 +33,9 @@ def test_wheel_contains_the_data(wheel: Path) -> None:
     assert "alliance_kg/py.typed" in names
 
 
-def test_installed_wheel_loads_packaged_files(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)  # ensurepip: offline
+def test_installed_wheel_loads_packaged_files(installed_wheel: Path, tmp_path: Path) -> None:
+    env_dir = installed_wheel
     python = env_dir / "bin" / "python"
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    # The dependencies come from this interpreter's site-packages, added as a plain path after the new venv's
-    # own (no download). Added only after the install: pip would otherwise see the alliance-kg installed there
-    # (the checkout's own install) as already satisfying the wheel and install nothing.
-    import rdflib
-
-    new_site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(new_site, "dependencies.pth").write_text(str(Path(rdflib.__file__).resolve().parents[1]) + "\n")
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     # -I: isolated mode, so neither the checkout nor an editable install can be picked up
