@@ -27,9 +27,9 @@ Heavy libraries (rdflib, pyshacl, owlrl) are imported only when a name that
 needs them is first used, so ``import alliance_kg`` is cheap.
 """
 
-import importlib as _importlib
 import typing as _typing
 
+from alliance_kg._lazy import lazy_exports as _lazy_exports
 from alliance_kg.errors import (
     AllianceKGError,
     BuildError,
@@ -107,14 +107,4 @@ if _typing.TYPE_CHECKING:
     from alliance_kg.validation import ValidationReport, Violation, validate
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'alliance_kg' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, globals())

@@ -21,8 +21,9 @@ Nothing here changes the graphs it is given, and every file is written
 atomically. networkx, rdflib and matplotlib are imported on first use.
 """
 
-import importlib as _importlib
 import typing as _typing
+
+from alliance_kg._lazy import lazy_exports as _lazy_exports
 
 __all__ = [
     "ATTRIBUTE_TYPES",
@@ -59,14 +60,4 @@ if _typing.TYPE_CHECKING:
     from alliance_kg.export.timeline import draw_timeline
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'alliance_kg.export' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, globals())

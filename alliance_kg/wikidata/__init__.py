@@ -20,8 +20,9 @@ Names are imported on first use, so ``import alliance_kg.wikidata`` loads neithe
 
 from __future__ import annotations
 
-import importlib as _importlib
 import typing as _typing
+
+from alliance_kg._lazy import lazy_exports as _lazy_exports
 
 __all__ = [
     "WikidataClient",
@@ -59,14 +60,4 @@ if _typing.TYPE_CHECKING:
     from alliance_kg.wikidata.sssom import links_graph, read_mapping_set, write_mapping_set
 
 
-def __getattr__(name: str) -> _typing.Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'alliance_kg.wikidata' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY, globals())
