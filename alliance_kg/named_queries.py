@@ -342,6 +342,12 @@ class NamedQuery:
     text: str
 
     @property
+    def federated(self) -> bool:
+        """Whether the query calls another endpoint (the files of ``queries/federated/``): it runs only when the
+        user allows that endpoint (``--allow-service`` / ``allow_service=``)."""
+        return self.path.parent.name == "federated"
+
+    @property
     def form(self) -> str:
         """The query form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
         return query_form(self.text) or "SELECT"

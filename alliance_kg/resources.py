@@ -9,7 +9,8 @@ Roles by file name:
 * ``ontology/*.ttl`` except ``*.shapes.ttl``: the OWL ontology;
 * ``ontology/*.shapes.ttl``: the SHACL shapes;
 * ``data/**/*.ttl``: the facts;
-* ``queries/*.rq``: the SPARQL queries.
+* ``queries/*.rq``: the named SPARQL queries; ``queries/federated/*.rq`` those that call
+  another endpoint with SERVICE (they run only when the user allows it).
 """
 
 from __future__ import annotations
@@ -76,5 +77,7 @@ def data_files() -> list[Path]:
 
 
 def query_files() -> list[Path]:
-    """The SPARQL queries: ``queries/*.rq``, sorted."""
-    return _found("queries", "queries/*.rq", sorted(resource_root("queries").glob("*.rq")))
+    """The named SPARQL queries: ``queries/*.rq``, then the federated ones ``queries/federated/*.rq``, sorted."""
+    root = resource_root("queries")
+    files = sorted(root.glob("*.rq")) + sorted((root / "federated").glob("*.rq"))
+    return _found("queries", "queries/*.rq", files)

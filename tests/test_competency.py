@@ -47,7 +47,13 @@ def library() -> dict[str, NamedQuery]:
 
 
 def run(graph: Graph, query: NamedQuery, params: Mapping[str, object] | None = None) -> list[Row]:
+    """The answer as rows of Python values: one row per solution (SELECT), one row ``{"answer": bool}`` (ASK),
+    or one row per triple, sorted (CONSTRUCT)."""
     result = graph.query(query.text, initBindings=query.bindings(params))
+    if result.type == "ASK":
+        return [{"answer": bool(result.askAnswer)}]
+    if result.type == "CONSTRUCT":
+        return [{"s": str(s), "p": str(p), "o": str(o)} for s, p, o in sorted(result)]
     rows: list[Row] = []
     for row in result:
         values: Row = {}
@@ -211,6 +217,27 @@ def test_supply_provenance(library: dict[str, NamedQuery], full: Graph) -> None:
         "Mitsubishi a également lancé la production du pick-up Nissan Navara dans son usine de Laem Chabang, "
         "en Thaïlande, à la fin décembre 2025." in navara
     )
+
+
+def test_ask_plant_builds_for_another(library: dict[str, NamedQuery], full: Graph) -> None:
+    query = library["plant-builds-for-another"]
+    assert run(full, query) == [{"answer": True}]  # default: the Okazaki plant
+    assert run(full, query, {"plant": ID + "plant/laem-chabang"}) == [{"answer": True}]
+    # a plant no supply is produced at builds for nobody
+    assert run(full, query, {"plant": ID + "plant/nowhere"}) == [{"answer": False}]
+
+
+def test_construct_shortcuts_equal_the_reasoners_chains(library: dict[str, NamedQuery], full: Graph) -> None:
+    constructed = {(r["s"], r["p"], r["o"]) for r in run(full, library["construct-shortcuts"])}
+    akg = "https://w3id.org/alliance-kg/ontology#"
+    chains = {
+        (str(s), str(p), str(o))
+        for p in (URIRef(akg + "builds"), URIRef(akg + "buildsFor"), URIRef(akg + "sellsIn"))
+        for s, o in full.subject_objects(p)
+    }
+    assert constructed == chains
+    assert (ID + "plant/okazaki", akg + "builds", ID + "vehicle/nissan-rogue-plug-in-hybrid") in constructed
+    assert len(constructed) == 11
 
 
 def test_parameters_are_typed_terms_and_checked(library: dict[str, NamedQuery]) -> None:

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
                 "title": query.title,
                 "description": query.description,
                 "form": query.form,
+                "federated": query.federated,
                 "parameters": [
                     {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                     for p in query.parameters
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return EXIT_OK
     for query in library.values():
-        print(f"{query.name}  ({query.form})")
+        federated = ", federated: needs --allow-service" if query.federated else ""
+        print(f"{query.name}  ({query.form}{federated})")
         print(f"  {query.title}")
         for line in textwrap.wrap(query.description, width=96):
             print(f"    {line}")

@@ -469,6 +469,6 @@ def run_federated(
 
 def federated_query_files() -> list[Path]:
     """The packaged federated named queries: ``queries/federated/*.rq``, sorted."""
-    from alliance_kg.resources import resource_root
+    from alliance_kg.resources import query_files
 
-    return sorted((resource_root("queries") / "federated").glob("*.rq"))
+    return [path for path in query_files() if path.parent.name == "federated"]

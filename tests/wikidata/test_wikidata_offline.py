@@ -24,8 +24,12 @@ def test_load_build_and_named_queries_stay_offline(no_network: list[object], tmp
     sssom.links_graph()
     build(tmp_path / "dist")
     kg = load()
-    for name in sorted(kg.queries()):
-        kg.query(name)
+    for name, query in sorted(kg.queries().items()):
+        if query.federated:
+            with pytest.raises(QueryError, match="not allowed"):
+                kg.query(name)
+        else:
+            kg.query(name)
     assert no_network == []
 
 
