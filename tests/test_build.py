@@ -166,7 +166,7 @@ def test_project_release(project_release: BuildResult) -> None:
     assert (None, None, URIRef("https://w3id.org/alliance-kg/ontology#OEMSupply")) in asserted
 
 
-def test_build_includes_wikidata_enrichment_apart_and_warns(tmp_path: Path) -> None:
+def test_build_includes_wikidata_enrichment_apart_and_warns(tmp_path: Path, project_release: BuildResult) -> None:
     """An enrichment file (as `alliance-kg enrich` writes it) lands as its own named graph and file; where it
     disagrees with the facts (Jakarta in Japan), the build warns; the facts and inferences are unchanged."""
     enrichment = tmp_path / "wikidata.ttl"
@@ -178,17 +178,26 @@ def test_build_includes_wikidata_enrichment_apart_and_warns(tmp_path: Path) -> N
         'wd:Q17 rdfs:label "Japan"@en .\n',
         encoding="utf-8",
     )
-    plain = build(tmp_path / "plain", enrichment_path=tmp_path / "absent.ttl")
     enriched = build(tmp_path / "enriched", enrichment_path=enrichment)
-    assert plain.warnings == ()
     assert [w for w in enriched.warnings if "id:city/jakarta" in w and "wd:Q17" in w]
     assert json.loads((tmp_path / "enriched" / "summary.json").read_text())["warnings"] == list(enriched.warnings)
     assert (tmp_path / "enriched" / ENRICHMENT_FILE).is_file()
-    assert not (tmp_path / "plain" / ENRICHMENT_FILE).exists()
+    plain = project_release.out_dir
     for name in ("alliance-kg.nt", "alliance-kg-inferred.ttl"):
-        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "enriched" / name).read_bytes()
+        assert (plain / name).read_bytes() == (tmp_path / "enriched" / name).read_bytes()
     dataset = Dataset()
     with quiet_dataset_warnings():
         dataset.parse(tmp_path / "enriched" / "alliance-kg.trig", format="trig")
-        labels = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert "https://w3id.org/alliance-kg/graph/wikidata-enrichment" in labels
+        names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert "https://w3id.org/alliance-kg/graph/wikidata-enrichment" in names
+
+
+def test_build_without_enrichment_file_has_no_enrichment(tmp_path: Path) -> None:
+    result = build(
+        tmp_path / "dist",
+        data_paths=[FIXTURES / "facts-good.ttl"],
+        enrichment_path=tmp_path / "absent.ttl",
+        **mini_build_kwargs(),
+    )
+    assert result.warnings == ()
+    assert not (tmp_path / "dist" / ENRICHMENT_FILE).exists()

@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMANDS:
         command = cast(Command, importlib.import_module(module_name))
-        sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub = subparsers.add_parser(
+            command.NAME, help=command.HELP, description=getattr(command, "DESCRIPTION", command.HELP)
+        )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
