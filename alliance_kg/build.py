@@ -242,6 +242,41 @@ def _summary(
 # -- the folder swap ----------------------------------------------------------
 
 
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse to replace a folder that is not a previous release: ``--out .`` or ``--out ~`` must not wipe it.
+
+    A folder may be replaced when it does not exist, is empty, or holds only what a release holds (and a
+    ``summary.json`` written by alliance-kg).
+    """
+    if not out_dir.exists() and not out_dir.is_symlink():
+        ancestor = out_dir.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise BuildError(f"cannot write the release to {out_dir}: {ancestor} is not a folder")
+        return
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        raise BuildError(f"{out_dir} exists and is not a folder; not replacing it")
+    entries = {entry.name for entry in out_dir.iterdir()}
+    if not entries:
+        return
+    release = {*RELEASE_FILES, ENRICHMENT_FILE, "exports"}
+    foreign = sorted(entries - release)
+    is_release = False
+    if not foreign and "summary.json" in entries:
+        try:
+            summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+            is_release = isinstance(summary, dict) and {"version", "triples", "entities"} <= summary.keys()
+        except (OSError, UnicodeDecodeError, ValueError):
+            is_release = False
+    if not is_release:
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "") if foreign else "no summary.json"
+        raise BuildError(
+            f"{out_dir} is not an alliance-kg release folder ({shown}); a build replaces its --out folder "
+            "as a whole, so give a new or empty folder, or a previous release"
+        )
+
+
 def _swap_in(new_dir: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``new_dir`` (both on one file system)."""
     old_dir: Path | None = None
@@ -283,6 +318,7 @@ def build(
     contents of ``out_dir`` are left as they were.
     """
     out_dir = Path(out_dir).absolute()
+    _check_replaceable(out_dir)
     project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
     report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
 
@@ -347,8 +383,11 @@ def build(
         "summary.json": (json.dumps(summary, indent=2, sort_keys=False) + "\n").encode("utf-8"),
     }
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as error:
+        raise BuildError(f"cannot write the release to {out_dir}: {error}") from error
     try:
         temp_dir.chmod(_umasked(0o755))  # mkdtemp makes folders 0700
         for name in RELEASE_FILES:

@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from testpaths import FIXTURES, REPO, mini_build_kwargs
 
 from alliance_kg.build import ENRICHMENT_FILE, RELEASE_FILES, BuildResult, build
-from alliance_kg.errors import RDFSyntaxError, RejectedBuildError
+from alliance_kg.errors import BuildError, RDFSyntaxError, RejectedBuildError
 from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from alliance_kg.store import quiet_dataset_warnings
 
@@ -88,10 +88,10 @@ def test_deterministic_across_processes(tmp_path: Path) -> None:
 
 def test_rebuild_replaces_the_folder(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    out.mkdir()
-    (out / "stale.txt").write_text("old", encoding="utf-8")
     mini_build(out)
-    assert not (out / "stale.txt").exists()
+    (out / "exports" / "stale.png").write_text("old", encoding="utf-8")
+    mini_build(out)
+    assert not (out / "exports" / "stale.png").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
 
 
@@ -201,3 +201,65 @@ def test_build_without_enrichment_file_has_no_enrichment(tmp_path: Path) -> None
     )
     assert result.warnings == ()
     assert not (tmp_path / "dist" / ENRICHMENT_FILE).exists()
+
+
+@pytest.mark.parametrize("content", ["user-files", "not-a-release-summary"])
+def test_build_never_replaces_a_folder_that_is_not_a_release(tmp_path: Path, content: str) -> None:
+    """`--out .` or `--out ~` must not wipe the folder: only a new, empty or previous release folder is replaced."""
+    out = tmp_path / "home"
+    (out / "docs").mkdir(parents=True)
+    if content == "user-files":
+        (out / "docs" / "thesis.txt").write_text("years of work", encoding="utf-8")
+        (out / "notes.txt").write_text("notes", encoding="utf-8")
+    else:  # only release-like names, but a summary.json that alliance-kg did not write
+        (out / "docs").rmdir()
+        (out / "summary.json").write_text('{"something": "else"}', encoding="utf-8")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(BuildError, match="is not an alliance-kg release folder"):
+        mini_build(out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # no temporary folder left
+
+
+def test_build_into_an_empty_folder_and_over_a_release(tmp_path: Path) -> None:
+    out = tmp_path / "empty"
+    out.mkdir()
+    mini_build(out)
+    mini_build(out)  # a previous release is replaced
+    assert (out / "summary.json").is_file()
+
+
+def test_build_cli_refuses_a_user_folder_and_an_impossible_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alliance_kg.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    data = str(FIXTURES / "facts-good.ttl")
+    assert main(["build", "--out", str(tmp_path), "--data", data]) == 2
+    assert "is not an alliance-kg release folder (notes.txt)" in capsys.readouterr().err
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert main(["build", "--out", str(tmp_path / "notes.txt" / "dist"), "--data", data]) == 2
+    assert "cannot write the release" in capsys.readouterr().err
+
+
+def test_sigterm_during_build_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    """A build stopped by SIGTERM (as by a CI timeout) unwinds like Ctrl-C: exit 130, no half-release left."""
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alliance_kg", "build", "--out", str(tmp_path / "dist")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".dist.tmp-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the build ended before its release folder was being written"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert list(tmp_path.iterdir()) == []

@@ -21,9 +21,10 @@ inside ``run``, so that ``alliance-kg --help`` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, cast
 
 from alliance_kg import __version__
@@ -78,6 +79,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C while a command runs, so that clean-up code runs (a build removes its
+    temporary folder); the previous handler is put back afterwards."""
+    import signal
+    import threading
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (``sys.argv[1:]`` when None); return the exit status."""
     parser = _parser()
@@ -87,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     run = cast(Callable[[argparse.Namespace], int], args.run)
     try:
-        return run(args)
+        with _interrupt_on_sigterm():
+            return run(args)
     except AllianceKGError as error:
         print(f"alliance-kg {args.command}: error: {error}", file=sys.stderr)
         return EXIT_ERROR
