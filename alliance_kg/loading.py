@@ -67,14 +67,19 @@ def _read_text(path: Path, max_bytes: int) -> str:
             raise InputError("no such file", path=path)
         if path.is_dir():
             raise InputError("is a directory, not a file", path=path)
+        if not path.is_file():  # a device, FIFO or socket (e.g. a link to /dev/zero) could hang or never end
+            raise InputError("is not a regular file", path=path)
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"file is {size} bytes, more than the limit of {max_bytes} bytes", path=path)
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror or error}", path=path) from error
     if len(raw) > max_bytes:  # the file grew between stat and read
         raise InputError(f"file is larger than the limit of {max_bytes} bytes", path=path)
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark, as some editors write: not part of the text
+        raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -137,7 +142,8 @@ def parse_file(
     path = Path(path)
     rdf_format = _format_for(path, format)
     text = _read_text(path, max_bytes)
-    graph = Graph() if into is None else into
+    # Parse into a new graph and merge only on success: a file that fails half-way adds nothing to ``into``.
+    graph = Graph()
     try:
         # data= and a file: publicID: rdflib parses the string and never opens a URL.
         graph.parse(data=text, format=rdf_format, publicID=path.resolve().as_uri())
@@ -148,7 +154,13 @@ def parse_file(
         raise RDFSyntaxError(f"syntax error: {error}", path=path, line=line) from error
     except Exception as error:  # any other parser failure is still the file's fault
         raise RDFSyntaxError(f"cannot parse as {rdf_format}: {type(error).__name__}: {error}", path=path) from error
-    return graph
+    if into is None:
+        return graph
+    for prefix, namespace in graph.namespaces():
+        into.bind(prefix, namespace, override=False)
+    for triple in graph:
+        into.add(triple)
+    return into
 
 
 def parse_files(

@@ -224,3 +224,29 @@ def test_read_errors(tmp_path: Path) -> None:
     bad_xml.write_text("<gexf", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read as gexf"):
         read(bad_xml, "gexf")
+
+
+def test_write_follows_links_and_writes_through_fifos(tmp_path: Path) -> None:
+    """`-o /dev/stdout` or a link must not be replaced by a regular file (as os.replace would do)."""
+    import os
+    import threading
+
+    from alliance_kg.export.formats import atomic_write
+
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    atomic_write(link, b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    atomic_write(fifo, b"through the pipe")
+    reader.join(timeout=10)
+    assert received == [b"through the pipe"]
+    assert not fifo.is_file()  # still a FIFO

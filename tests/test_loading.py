@@ -137,3 +137,42 @@ def test_parse_file_into_does_not_touch_other_graphs(tmp_path: Path) -> None:
     result = parse_file(path, into=target)
     assert result is target
     assert len(target) == 1
+
+
+def test_non_regular_files_are_refused_without_reading(tmp_path: Path) -> None:
+    """A link to /dev/zero would never end and a FIFO would hang: both are refused at once."""
+    import os
+
+    zero = tmp_path / "zero.ttl"
+    zero.symlink_to("/dev/zero")
+    fifo = tmp_path / "fifo.ttl"
+    os.mkfifo(fifo)
+    for path in (zero, fifo):
+        with pytest.raises(InputError, match="is not a regular file") as caught:
+            parse_files([path])
+        assert caught.value.path == path
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    assert len(parse_files([path])) == 1
+
+
+def test_a_failed_parse_adds_nothing_to_the_given_graph(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    from alliance_kg.loading import parse_file
+
+    path = tmp_path / "half.ttl"
+    path.write_text(
+        "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+        "<http://example.org/d> <http://example.org/e> <http://example.org/f> .\n"
+        "<http://example.org/g> <http://example.org/h> .\n",
+        encoding="utf-8",
+    )
+    graph = Graph()
+    graph.add((URIRef("http://example.org/x"), URIRef("http://example.org/y"), URIRef("http://example.org/z")))
+    with pytest.raises(RDFSyntaxError, match=r"half\.ttl:3"):
+        parse_file(path, into=graph)
+    assert len(graph) == 1

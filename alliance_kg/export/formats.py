@@ -81,9 +81,21 @@ def atomic_write(path: Path, content: bytes) -> Path:
     """Write ``content`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
     Raises :class:`InputError` naming ``path`` when it cannot be written; the
-    temporary file is removed on any error.
+    temporary file is removed on any error. A symbolic link is followed (the
+    file it points to is replaced, not the link), and a target that is not a
+    regular file (``/dev/stdout``, a FIFO) is written through, not replaced.
     """
     path = Path(path)
+    target = path.resolve() if path.is_symlink() else path
+    if target.exists() and not target.is_file() and not target.is_dir():
+        try:
+            with target.open("wb") as handle:
+                handle.write(content)
+                handle.flush()
+        except OSError as error:
+            raise InputError(f"cannot write: {error.strerror or error}", path=path) from error
+        return path
+    path = target
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
