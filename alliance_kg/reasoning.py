@@ -14,7 +14,8 @@ type the offending individual ``owl:Nothing``. So this module:
 * finds the common contradictions itself in the closure, where it can name
   the resources and explain them in plain words (disjoint classes, an
   individual typed ``owl:Nothing``, ``owl:sameAs`` with ``owl:differentFrom``,
-  complementary classes);
+  complementary classes, and two of the project's individuals merged into one
+  by an inferred ``owl:sameAs``);
 * keeps every other owlrl message as an :class:`Inconsistency` of kind
   ``"owl-rl"`` with owlrl's text;
 * removes the ``err:`` triples from the inferred graph.
@@ -36,7 +37,7 @@ from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from alliance_kg.errors import InconsistencyError
-from alliance_kg.namespaces import bind_prefixes, short
+from alliance_kg.namespaces import ID, bind_prefixes, short
 
 __all__ = ["Inconsistency", "ReasoningResult", "reason"]
 
@@ -57,7 +58,7 @@ class Inconsistency:
     """One contradiction found by reasoning.
 
     ``kind`` is a short tag (``disjoint-classes``, ``nothing``,
-    ``same-and-different``, ``complement``, ``owl-rl``), ``resources`` the IRIs
+    ``same-and-different``, ``complement``, ``merged-individuals``, ``owl-rl``), ``resources`` the IRIs
     (or blank-node labels) involved, ``message`` a sentence for people.
     """
 
@@ -168,6 +169,52 @@ def _find_inconsistencies(closure: Graph) -> Iterator[Inconsistency]:
             )
 
 
+def _merged_individuals(graph: Graph, closure: Graph) -> Iterator[Inconsistency]:
+    """Distinct individuals of the project (under ``ID``) that reasoning makes one (an inferred ``owl:sameAs``).
+
+    OWL has no unique name assumption, so two values of a functional property merge their individuals rather
+    than contradict. The project's IRIs each name a different thing, so such a merge is a mistake in the data
+    (for example a plant given a second operator) and is reported, with the property values that caused it.
+    """
+    pairs = {
+        tuple(sorted((a, b), key=str))
+        for a, b in closure.subject_objects(OWL.sameAs)
+        if a != b
+        and isinstance(a, URIRef)
+        and isinstance(b, URIRef)
+        and str(a).startswith(str(ID))
+        and str(b).startswith(str(ID))
+        and (a, OWL.sameAs, b) not in graph
+        and (b, OWL.sameAs, a) not in graph
+    }
+    functional = set(closure.subjects(RDF.type, OWL.FunctionalProperty))
+    inverse_functional = set(closure.subjects(RDF.type, OWL.InverseFunctionalProperty))
+    for first, second in sorted(pairs):
+        causes = sorted(
+            {
+                f"{short(s)} {short(p)} both"
+                for p in functional
+                for s in graph.subjects(p, first)
+                if (s, p, second) in graph
+            }
+            | {
+                f"both {short(p)} {short(o)}"
+                for p in inverse_functional
+                for o in graph.objects(first, p)
+                if (second, p, o) in graph
+            }
+        )
+        why = f" ({'; '.join(causes)}, and that property takes one value)" if causes else ""
+        yield Inconsistency(
+            kind="merged-individuals",
+            resources=(str(first), str(second)),
+            message=(
+                f"{short(first)} and {short(second)} would be one and the same individual{why}: "
+                "the graph names them as different things"
+            ),
+        )
+
+
 def _owlrl_messages(closure: Graph) -> list[str]:
     return sorted(str(m) for m in closure.objects(None, OWLRL_ERRORS.error))
 
@@ -207,6 +254,7 @@ def reason(graph: Graph) -> ReasoningResult:
     DeductiveClosure(OWLRL_Semantics).expand(closure)
 
     inconsistencies = set(_find_inconsistencies(closure))
+    inconsistencies.update(_merged_individuals(graph, closure))
     inconsistencies.update(_other_owlrl_inconsistencies(_owlrl_messages(closure)))
 
     inferred = bind_prefixes(Graph())

@@ -90,3 +90,31 @@ def test_other_owlrl_errors_are_kept() -> None:
     assert items
     assert {item.kind for item in items} == {"owl-rl"}
     assert all(item.message.startswith("OWL-RL: ") for item in items)
+
+
+def test_two_operators_merging_two_manufacturers_is_reported() -> None:
+    """A second operator for a plant (functional akg:operator) makes OWL-RL merge Mitsubishi and Nissan: the
+    project's IRIs name different things, so this is reported, with the cause."""
+    from rdflib import Graph
+
+    from alliance_kg import resources
+    from alliance_kg.loading import parse_files
+
+    graph = parse_files(resources.ontology_files())
+    graph.parse(
+        data="""@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+        @prefix plant: <https://w3id.org/alliance-kg/id/plant/> .
+        @prefix manufacturer: <https://w3id.org/alliance-kg/id/manufacturer/> .
+        plant:p a akg:Plant ; akg:operator manufacturer:a , manufacturer:b .
+        manufacturer:a a akg:Manufacturer .
+        manufacturer:b a akg:Manufacturer .
+        <http://example.org/x> <http://www.w3.org/2002/07/owl#sameAs> <http://example.org/y> .
+        """,
+        format="turtle",
+    )
+    merged = [i for i in reason(graph).inconsistencies if i.kind == "merged-individuals"]
+    assert [i.resources for i in merged] == [
+        ("https://w3id.org/alliance-kg/id/manufacturer/a", "https://w3id.org/alliance-kg/id/manufacturer/b")
+    ]
+    assert "id:plant/p akg:operator both" in merged[0].message
+    assert isinstance(graph, Graph)
