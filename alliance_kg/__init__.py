@@ -33,6 +33,7 @@ from alliance_kg._lazy import lazy_exports as _lazy_exports
 from alliance_kg.errors import (
     AllianceKGError,
     BuildError,
+    EndpointError,
     InconsistencyError,
     InputError,
     ParameterError,
@@ -49,6 +50,7 @@ __all__ = [
     "AllianceKGError",
     "BuildError",
     "BuildResult",
+    "EndpointError",
     "Inconsistency",
     "InconsistencyError",
     "InputError",

@@ -57,6 +57,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from alliance_kg.errors import EndpointError
 from alliance_kg.named_queries import is_update
 
 if TYPE_CHECKING:
@@ -313,7 +314,9 @@ class _Pool:
             thread.join()
         if self._idle.qsize() != size:
             self.close()
-            raise RuntimeError("the SPARQL worker processes did not start")
+            raise EndpointError(
+                "the SPARQL worker processes did not start (is --memory-limit large enough to load the graph?)"
+            )
         self.restarts = 0
 
     def _add(self) -> None:
@@ -414,7 +417,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, *_text(status, message)[1:], extra=extra)
 
     def _read_body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
+        if self.headers.get("Transfer-Encoding"):
+            self._plain(411, "a request body needs a Content-Length (chunked transfer is not supported)")
+            self.close_connection = True
+            return None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._plain(400, "Content-Length is not a whole number of bytes")
+            self.close_connection = True
+            return None
         if length > MAX_BODY:
             self._plain(413, f"request body larger than {MAX_BODY} bytes")
             self.close_connection = True

@@ -9,6 +9,7 @@ command line) can catch that one class::
     │   ├── QueryError          a SPARQL query that is malformed or cannot run
     │   └── ParameterError      a query parameter unknown, missing or of the wrong type
     ├── ResourceError           files that should ship with the package are missing
+    ├── EndpointError           the SPARQL endpoint could not start or serve
     ├── InconsistencyError      OWL-RL reasoning found contradictions; carries them
     ├── ServiceError            a remote service (Wikidata API, SPARQL endpoint) is down, slow,
     │                           rate-limiting or answers garbage; carries url and status
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AllianceKGError",
     "BuildError",
+    "EndpointError",
     "InconsistencyError",
     "InputError",
     "ParameterError",
@@ -108,6 +110,10 @@ class ServiceError(AllianceKGError):
         self.url = url
         self.status = status
         super().__init__(f"{url}: {message}" if url else message)
+
+
+class EndpointError(AllianceKGError):
+    """The SPARQL endpoint could not start or serve (for example its worker processes did not start)."""
 
 
 class InconsistencyError(AllianceKGError):
