@@ -192,3 +192,10 @@ def test_validate_new_facts_with_project_data(tmp_path: Path, capsys: pytest.Cap
     assert "akg:operator" in capsys.readouterr().out
     assert main(["validate", "--with-data", str(plant)]) == 0
     assert "Conforms: yes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "soon"])
+def test_timeouts_must_be_finite_positive_seconds(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["query", "timeline"], ["serve"]):
+        assert main([*command, "--timeout", value]) == 2
+        assert "argument --timeout" in capsys.readouterr().err

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from alliance_kg.cli._args import add_data_argument
+
 NAME = "build"
 HELP = "Validate, reason and write the release files into a folder."
 DESCRIPTION = (
@@ -24,14 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path("dist"),
         help="release folder to (re)place (default: dist/ in the current directory)",
     )
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        type=Path,
-        nargs="+",
-        default=None,
-        help="Turtle files to use instead of the project's data/ files",
-    )
+    add_data_argument(parser, "Turtle files to use instead of the project's data/ files")
     parser.add_argument(
         "--enrichment",
         metavar="FILE",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alliance_kg.cli._args import add_data_argument
+
 NAME = "export"
 HELP = "Write a view of the graph as GraphML, GEXF, JSON, CSV, a picture, a timeline or an HTML viewer."
 DESCRIPTION = (
@@ -35,14 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="include the OWL-RL inferences (entities and rdf views; edges marked inferred=true)",
     )
     parser.add_argument("--lang", default="en", help="language of the labels: en (default) or fr")
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        type=Path,
-        nargs="+",
-        default=None,
-        help="Turtle files to use instead of the project's data/ files (the ontology is still loaded)",
-    )
+    add_data_argument(parser, "Turtle files to use instead of the project's data/ files (the ontology is still loaded)")
 
 
 def _format(args: argparse.Namespace) -> str:

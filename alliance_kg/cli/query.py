@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from alliance_kg.cli._args import add_data_argument, positive_seconds
+
 NAME = "query"
 HELP = "Run a named query (or a .rq file) on the knowledge graph and print the answer."
 DESCRIPTION = (
@@ -39,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=float,
+        type=positive_seconds,
         default=30.0,
         help="stop a query that runs longer than this (default 30)",
     )
@@ -50,14 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="let SERVICE clauses call this endpoint: 'wikidata' or a full URL (repeatable; none by default)",
     )
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        type=Path,
-        nargs="+",
-        default=None,
-        help="Turtle files to query instead of the project's data/ files",
-    )
+    add_data_argument(parser, "Turtle files to query instead of the project's data/ files")
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

@@ -6,6 +6,8 @@ import argparse
 import signal
 import sys
 
+from alliance_kg.cli._args import positive_seconds
+
 NAME = "serve"
 HELP = "Serve the knowledge graph over the SPARQL 1.1 Protocol, read-only."
 DESCRIPTION = (
@@ -20,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
     parser.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878; 0: any free port)")
     parser.add_argument(
-        "--timeout", metavar="SECONDS", type=float, default=30.0, help="per-query time limit (default 30)"
+        "--timeout", metavar="SECONDS", type=positive_seconds, default=30.0, help="per-query time limit (default 30)"
     )
     parser.add_argument(
         "--workers", type=int, default=None, help="queries evaluated at once (default: 2 to 4, by CPU count)"
