@@ -35,7 +35,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from alliance_kg.errors import AllianceKGError, ParameterError, QueryError
 from alliance_kg.named_queries import (
@@ -123,7 +123,7 @@ def load(
     ontology_paths: Iterable[str | Path] | None = None,
     reasoning: bool = True,
     lang: str = "en",
-    store: Store | None = None,
+    store: Store | Literal["memory", "oxigraph"] | None = None,
 ) -> KnowledgeGraph:
     """Load the knowledge graph: ontology + facts + OWL-RL inferences, as three named graphs.
 
@@ -131,24 +131,39 @@ def load(
     curated links of ``data/mappings/``, as :func:`~alliance_kg.loading.load_project` reads them); the
     packaged ontology is still used unless ``ontology_paths`` is given. With ``reasoning=False`` the inferred graph
     is empty. ``lang`` is the default label language of results (``en`` or ``fr``). ``store`` is the
-    (empty) :class:`~alliance_kg.store.Store` to fill, a new :class:`~alliance_kg.store.MemoryStore` by
-    default.
+    (empty) :class:`~alliance_kg.store.Store` to fill, or ``"memory"`` (a new
+    :class:`~alliance_kg.store.MemoryStore`, the default) or ``"oxigraph"`` (a new in-memory
+    :class:`~alliance_kg.store_oxigraph.OxigraphStore`).
 
     Parsing and reasoning are done once per process for the same files (unchanged on disk); each call
     returns a new :class:`KnowledgeGraph` with its own store. Raises
     :class:`~alliance_kg.errors.InputError` for unreadable or malformed files.
     """
     from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
-    from alliance_kg.store import MemoryStore
 
     ontology_files = None if ontology_paths is None else [Path(p) for p in ontology_paths]
     data_files = None if paths is None else [Path(p) for p in paths]
     built = _build(ontology_files, data_files, reasoning)
-    target: Store = MemoryStore() if store is None else store
+    target = _new_store(store)
     target.add(GRAPH_ONTOLOGY, built.ontology)
     target.add(GRAPH_FACTS, built.facts)
     target.add(GRAPH_INFERRED, built.inferred)
     return KnowledgeGraph(target, lang=lang)
+
+
+def _new_store(store: Store | str | None) -> Store:
+    """The store :func:`load` fills: the one given, or a new one of the kind named."""
+    if store is None or store == "memory":
+        from alliance_kg.store import MemoryStore
+
+        return MemoryStore()
+    if store == "oxigraph":
+        from alliance_kg.store_oxigraph import OxigraphStore
+
+        return OxigraphStore()
+    if isinstance(store, str):
+        raise ParameterError(f"store must be 'memory', 'oxigraph' or a Store, not {store!r}", parameter="store")
+    return store
 
 
 def queries(paths: Iterable[str | Path] | None = None) -> dict[str, NamedQuery]:

@@ -1,19 +1,76 @@
-"""The storage contract, run against every Store implementation."""
+"""The storage contract, run against every Store implementation (and what only OxigraphStore does)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
+from rdflib.term import Node
 
+from alliance_kg.errors import InputError, QueryError
 from alliance_kg.store import MemoryStore, Store
+from alliance_kg.store_oxigraph import BULK_THRESHOLD, OxigraphStore
 
 EX = "http://example.org/"
 G1 = "https://w3id.org/alliance-kg/graph/test-1"
 G2 = "https://w3id.org/alliance-kg/graph/test-2"
 
-IMPLEMENTATIONS: list[Callable[[], Store]] = [MemoryStore]
+#: name -> factory (given a fresh temporary folder, for the stores kept on disk).
+IMPLEMENTATIONS: dict[str, Callable[[Path], Store]] = {
+    "MemoryStore": lambda _: MemoryStore(),
+    "OxigraphStore": lambda _: OxigraphStore(),
+    "OxigraphStore-on-disk": lambda folder: OxigraphStore(path=folder / "store"),
+}
+
+#: Terms that must come back from every store exactly as they went in.
+TERMS: dict[str, Node] = {
+    "iri": URIRef(f"{EX}plant/okazaki"),
+    "language": Literal("Okazaki", lang="fr"),
+    "plain": Literal("Okazaki"),
+    "unicode": Literal("Usine d\u2019Okazaki à Aichi — 岡崎"),
+    "escapes": Literal('quote " backslash \\ newline \n tab \t'),
+    "date": Literal("2026-01-12", datatype=XSD.date),
+    "date-from-python": Literal(dt.date(2026, 1, 12)),
+    "datetime": Literal(dt.datetime(2026, 1, 12, 10, 30)),
+    "gyear": Literal("2026", datatype=XSD.gYear),
+    "integer": Literal(42),
+    "negative": Literal(-7),
+    "double": Literal(2.5),
+    "big-double": Literal(1e20),
+    "decimal": Literal(Decimal("0.5")),
+    "boolean": Literal(True),
+    "any-uri": Literal("https://example.org/a", datatype=XSD.anyURI),
+    "custom-datatype": Literal("AB-12", datatype=URIRef(f"{EX}code")),
+}
+
+#: term name -> (what OxigraphStore gives back instead, why): Oxigraph stores these literals by value.
+KNOWN_CHANGES: dict[str, tuple[Node, Node, str]] = {
+    "xsd-string": (
+        Literal("Okazaki", datatype=XSD.string),
+        Literal("Okazaki"),
+        "RDF 1.1: a plain literal is an xsd:string, Oxigraph keeps one form",
+    ),
+    "decimal-trailing-zero": (
+        Literal("12.0", datatype=XSD.decimal),
+        Literal("12", datatype=XSD.decimal),
+        "Oxigraph 0.5 keeps decimals by value and writes them without trailing zeros",
+    ),
+    "language-tag-case": (
+        Literal("Okazaki", lang="en-GB"),
+        Literal("Okazaki", lang="en-gb"),
+        "Oxigraph 0.5 writes language tags in lower case (BCP 47 tags are case-insensitive)",
+    ),
+    "xsd-int": (
+        Literal("3", datatype=XSD.int),
+        Literal("3", datatype=XSD.integer),
+        "Oxigraph 0.5 keeps the integer types derived from xsd:integer as xsd:integer",
+    ),
+}
 
 
 def sample(n: int) -> Graph:
@@ -23,10 +80,9 @@ def sample(n: int) -> Graph:
     return graph
 
 
-@pytest.fixture(params=IMPLEMENTATIONS, ids=lambda factory: factory.__name__)
-def store(request: pytest.FixtureRequest) -> Store:
-    factory: Callable[[], Store] = request.param
-    return factory()
+@pytest.fixture(params=list(IMPLEMENTATIONS))
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    return IMPLEMENTATIONS[request.param](tmp_path)
 
 
 def test_is_a_store(store: Store) -> None:
@@ -86,3 +142,224 @@ def test_query_named_graphs_by_name(store: Store) -> None:
     store.add(G2, sample(1))
     rows = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
     assert [str(row[0]) for row in rows] == [G1, G2]  # type: ignore[index]
+
+
+# -- more of the contract -----------------------------------------------------------------------------------
+
+
+def test_adding_an_empty_graph_names_no_graph(store: Store) -> None:
+    store.add(G1, Graph())
+    assert store.graph_names() == []
+    assert len(store) == 0
+
+
+def test_graph_copy_is_named_and_has_the_prefixes(store: Store) -> None:
+    store.add(G1, sample(1))
+    copy = store.graph(G1)
+    assert copy.identifier == URIRef(G1)
+    assert dict(copy.namespaces())["akg"] == URIRef("https://w3id.org/alliance-kg/ontology#")
+
+
+def test_query_of_a_missing_graph_is_empty(store: Store) -> None:
+    store.add(G1, sample(2))
+    assert list(store.query("SELECT ?s WHERE { ?s ?p ?o }", graph=G2)) == []
+    assert store.graph_names() == [G1]
+
+
+def test_query_may_use_the_prefixes_undeclared(store: Store) -> None:
+    graph = Graph()
+    graph.add((URIRef(f"{EX}okazaki"), RDFS.label, Literal("Okazaki", lang="fr")))
+    store.add(G1, graph)
+    rows = list(store.query("SELECT ?s ?label WHERE { ?s rdfs:label ?label }"))
+    assert rows == [(URIRef(f"{EX}okazaki"), Literal("Okazaki", lang="fr"))]
+
+
+def test_bindings_reach_filters_and_stay_out_of_the_columns(store: Store) -> None:
+    graph = Graph()
+    for day in (1, 15, 28):
+        graph.add((URIRef(f"{EX}d{day}"), URIRef(f"{EX}latest"), Literal(dt.date(2026, 2, day))))
+    store.add(G1, graph)
+    result = store.query(
+        "SELECT ?d WHERE { ?d <http://example.org/latest> ?latest FILTER(?latest < ?before) } ORDER BY ?d",
+        bindings={"before": Literal(dt.date(2026, 2, 20))},
+    )
+    assert [str(v) for v in result.vars or []] == ["d"]
+    assert [row[0] for row in result] == [URIRef(f"{EX}d1"), URIRef(f"{EX}d15")]  # type: ignore[index]
+
+
+def test_bindings_of_projected_variables_and_select_star(store: Store) -> None:
+    store.add(G1, sample(3))
+    subject = URIRef(f"{EX}s2")
+    projected = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"s": subject})
+    assert list(projected) == [(subject, Literal(2))]
+    star = store.query("SELECT * WHERE { ?s ?p ?o }", bindings={"s": subject})
+    assert [row.asdict() for row in star] == [  # type: ignore[union-attr]
+        {"s": subject, "p": URIRef(f"{EX}p"), "o": Literal(2)}
+    ]
+
+
+def test_bindings_in_ask_and_construct(store: Store) -> None:
+    store.add(G1, sample(3))
+    assert store.query("ASK { ?s ?p ?o }", bindings={"o": Literal(2)}).askAnswer is True
+    assert store.query("ASK { ?s ?p ?o }", bindings={"o": Literal(9)}).askAnswer is False
+    constructed = store.query("CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s ?p ?o }", bindings={"s": URIRef(f"{EX}s0")})
+    assert set(constructed) == {(URIRef(f"{EX}s0"), RDFS.label, Literal(0))}
+
+
+def test_a_value_binding_is_never_query_text(store: Store) -> None:
+    graph = Graph()
+    graph.add((URIRef(f"{EX}a"), RDFS.label, Literal('x" } ; DROP ALL #')))
+    store.add(G1, graph)
+    rows = list(store.query("SELECT ?s WHERE { ?s rdfs:label ?l }", bindings={"l": Literal('x" } ; DROP ALL #')}))
+    assert rows == [(URIRef(f"{EX}a"),)]
+    assert len(store) == 1
+
+
+def test_unbound_optional_columns_are_none(store: Store) -> None:
+    store.add(G1, sample(1))
+    rows = list(store.query("SELECT ?s ?label WHERE { ?s ?p ?o OPTIONAL { ?s rdfs:label ?label } }"))
+    assert rows == [(URIRef(f"{EX}s0"), None)]
+
+
+@pytest.mark.parametrize("name", list(TERMS))
+def test_terms_round_trip(store: Store, name: str) -> None:
+    term = TERMS[name]
+    graph = Graph()
+    graph.add((URIRef(f"{EX}s"), URIRef(f"{EX}p"), term))
+    store.add(G1, graph)
+    assert set(store.graph(G1)) == set(graph)
+    (row,) = store.query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert row[0] == term  # type: ignore[index]
+    assert row[0].n3() == term.n3()  # type: ignore[index]
+    (found,) = store.query("SELECT ?s WHERE { ?s ?p ?o }", bindings={"o": term})
+    assert found[0] == URIRef(f"{EX}s")  # type: ignore[index]
+
+
+@pytest.mark.parametrize("name", list(KNOWN_CHANGES))
+def test_known_term_changes(store: Store, name: str) -> None:
+    given, from_oxigraph, _reason = KNOWN_CHANGES[name]
+    graph = Graph()
+    graph.add((URIRef(f"{EX}s"), URIRef(f"{EX}p"), given))
+    store.add(G1, graph)
+    expected = from_oxigraph if isinstance(store, OxigraphStore) else given
+    assert [o.n3() for _, _, o in store.graph(G1)] == [expected.n3()]
+    assert len(list(store.query("SELECT ?s WHERE { ?s ?p ?o }", bindings={"o": given}))) == 1
+
+
+def test_blank_nodes_keep_their_identity(store: Store) -> None:
+    node = BNode()
+    graph = Graph()
+    graph.add((URIRef(f"{EX}supply"), URIRef(f"{EX}salesStart"), node))
+    graph.add((node, URIRef(f"{EX}earliest"), Literal(dt.date(2026, 1, 1))))
+    store.add(G1, graph)
+    copy = store.graph(G1)
+    assert len(copy) == 2
+    (start,) = copy.objects(URIRef(f"{EX}supply"), URIRef(f"{EX}salesStart"))
+    assert isinstance(start, BNode)
+    assert list(copy.objects(start, URIRef(f"{EX}earliest"))) == [Literal(dt.date(2026, 1, 1))]
+
+
+# -- OxigraphStore only -------------------------------------------------------------------------------------
+
+
+def test_oxigraph_bulk_add(tmp_path: Path) -> None:
+    store = OxigraphStore(path=tmp_path / "bulk")
+    store.add(G1, sample(BULK_THRESHOLD + 5))
+    store.add(G1, sample(BULK_THRESHOLD + 5))  # the bulk loader keeps a set of triples too
+    assert len(store) == BULK_THRESHOLD + 5
+    assert store.graph_names() == [G1]
+
+
+def test_oxigraph_on_disk_persists(tmp_path: Path) -> None:
+    folder = tmp_path / "kg"
+    graph = sample(3)
+    graph.add((URIRef(f"{EX}s0"), RDFS.label, Literal("Okazaki", lang="fr")))
+    with OxigraphStore(path=folder) as store:
+        store.add(G1, graph)
+        store.add(G2, sample(1))
+    with pytest.raises(ValueError, match="closed"):
+        store.graph_names()
+    reopened = OxigraphStore(path=folder)
+    assert reopened.graph_names() == [G1, G2]
+    assert set(reopened.graph(G1)) == set(graph)
+    reopened.close()
+    read_only = OxigraphStore(path=folder, read_only=True)
+    assert len(read_only) == 5
+    rows = read_only.query("SELECT ?s WHERE { ?s rdfs:label ?l }", bindings={"l": Literal("Okazaki", lang="fr")})
+    assert list(rows) == [(URIRef(f"{EX}s0"),)]
+    with pytest.raises(InputError, match="read-only"):
+        read_only.add(G1, sample(1))
+    read_only.close()
+
+
+def test_oxigraph_read_only_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no Oxigraph store"):
+        OxigraphStore(path=tmp_path / "missing", read_only=True)
+    with pytest.raises(ValueError, match="needs the path"):
+        OxigraphStore(read_only=True)
+
+
+def test_oxigraph_load_file(tmp_path: Path) -> None:
+    path = tmp_path / "sample.nt"
+    sample(4).serialize(path, format="nt", encoding="utf-8")
+    store = OxigraphStore()
+    store.load_file(G1, path)
+    assert set(store.graph(G1)) == set(sample(4))
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot load"):
+        store.load_file(G2, broken)
+
+
+def test_oxigraph_refuses_what_it_cannot_bind(tmp_path: Path) -> None:
+    store = OxigraphStore()
+    store.add(G1, sample(3))
+    with pytest.raises(QueryError, match=r"\?s"):
+        store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", bindings={"s": URIRef(f"{EX}s1")})
+    with pytest.raises(QueryError, match="variable name"):
+        store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s } #": URIRef(f"{EX}s1")})
+    grouped = store.query(
+        "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s", bindings={"s": URIRef(f"{EX}s1")}
+    )
+    assert [int(row[1]) for row in grouped] == [1]  # type: ignore[index,arg-type]
+
+
+def test_oxigraph_answers_never_outlive_the_call() -> None:
+    """Regression: a QuerySolutions kept by a frame (pyparsing's exceptions keep some) and collected later on
+    another thread made PyO3 raise "is unsendable, but is being dropped on another thread"."""
+    import gc
+    import threading
+
+    import pyoxigraph as ox
+
+    store = OxigraphStore()
+    store.add(G1, sample(3))
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            store.query("SELECT ?o WHERE { ?s ?p ?o } # thread", bindings={"s": URIRef(f"{EX}s1")})
+            store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+            store.graph(G1)
+            store.graph_names()
+            len(store)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    gc.collect()
+    was = gc.get_debug()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        gc.collect()
+        kept = [
+            type(o).__name__ for o in gc.garbage if type(o).__module__ == ox.__name__ and "Iter" in type(o).__name__
+        ]
+        kept += [type(o).__name__ for o in gc.garbage if isinstance(o, ox.QuerySolutions | ox.QueryTriples)]
+    finally:
+        gc.set_debug(was)
+        gc.garbage.clear()
+    assert errors == []
+    assert kept == []
