@@ -56,7 +56,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LANGUAGES", "KnowledgeGraph", "load", "queries"]
 
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 #: Label languages the data has; any language tag is accepted, these are the ones with labels.
 LANGUAGES: Final = ("en", "fr")
@@ -456,11 +455,11 @@ class KnowledgeGraph:
 
         full = self._parse(text, label=label, path=path)
         form = query_form(text) or "SELECT"
-        services: list[str] = []
-        if _SERVICE.search(text):  # rdflib would call SERVICE endpoints itself: apply the federation policy
-            from alliance_kg.wikidata.federation import check_services
+        # rdflib would call SERVICE endpoints itself: apply the federation policy to every query, on its parsed
+        # algebra (a text search would miss an escaped keyword such as SERV\u0049CE, which rdflib decodes).
+        from alliance_kg.wikidata.federation import check_services
 
-            services = check_services(full, allow=allow_service, name=label)
+        services = check_services(full, allow=allow_service, name=label)
         try:
             with _deadline(timeout, label):
                 if services:

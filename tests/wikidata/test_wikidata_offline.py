@@ -102,3 +102,15 @@ def test_help_imports_nothing_heavy(command: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in done.stderr
     assert f"usage: alliance-kg {command}" in done.stdout
+
+
+@pytest.mark.parametrize("keyword", ["SERVICE", "service", r"SERV\u0049CE", r"\u0053ERVICE", r"SERV\U00000049CE"])
+def test_an_escaped_service_keyword_does_not_get_past_the_policy(keyword: str, no_network: list[object]) -> None:
+    """rdflib decodes \\u escapes before parsing and would call the endpoint itself: the policy must see it."""
+    from alliance_kg.knowledge_graph import load
+
+    kg = load()
+    query = f"SELECT * WHERE {{ {keyword} <http://127.0.0.1:9/metadata> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match="not allowed"):
+        kg.sparql(query)
+    assert no_network == []
