@@ -12,8 +12,9 @@ functions over them:
   a :class:`ReasoningResult` (asserted and inferred triples are kept apart);
 * :func:`build` writes a release folder (Turtle, N-Triples, TriG, validation
   report, ``summary.json``) atomically;
-* :class:`MemoryStore` implements the :class:`Store` interface that the rest
-  of the code uses for storage and SPARQL;
+* :class:`MemoryStore` and :class:`OxigraphStore` (in memory or on disk)
+  implement the :class:`Store` interface that the rest of the code uses for
+  storage and SPARQL;
 * :func:`load` gives a :class:`KnowledgeGraph` (asserted + inferred) to query:
   ``kg.query("supplies-by-market", market="North America")`` runs a named
   query of the library (:func:`queries` lists it), ``kg.sparql(text)`` any
@@ -56,6 +57,7 @@ __all__ = [
     "InputError",
     "KnowledgeGraph",
     "MemoryStore",
+    "OxigraphStore",
     "ParameterError",
     "ProjectGraphs",
     "QueryError",
@@ -86,6 +88,7 @@ _LAZY: dict[str, str] = {
     "ReasoningResult": "alliance_kg.reasoning",
     "reason": "alliance_kg.reasoning",
     "MemoryStore": "alliance_kg.store",
+    "OxigraphStore": "alliance_kg.store_oxigraph",
     "Store": "alliance_kg.store",
     "ProjectGraphs": "alliance_kg.loading",
     "load_project": "alliance_kg.loading",
@@ -106,6 +109,7 @@ if _typing.TYPE_CHECKING:
     from alliance_kg.reasoning import Inconsistency, ReasoningResult, reason
     from alliance_kg.results import QueryResult
     from alliance_kg.store import MemoryStore, Store
+    from alliance_kg.store_oxigraph import OxigraphStore
     from alliance_kg.validation import ValidationReport, Violation, validate
 
 

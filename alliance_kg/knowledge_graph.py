@@ -48,7 +48,7 @@ from alliance_kg.named_queries import (
 )
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
     from rdflib.term import Node
 
     from alliance_kg.results import QueryResult
@@ -278,16 +278,18 @@ class KnowledgeGraph:
         local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
         return local or iri, None
 
-    def entity(self, text: str, cls: str | None = None) -> str:
+    def entity(self, text: str, cls: str | None = None) -> URIRef:
         """The IRI of the entity ``text`` names: an IRI, a prefixed name (``plant:okazaki``) or a label.
 
         ``cls`` (a prefixed class name such as ``akg:Plant``) restricts the candidates. Raises
         :class:`~alliance_kg.errors.ParameterError` listing candidates for an unknown or ambiguous name.
         """
+        from rdflib import URIRef
+
         from alliance_kg.named_queries import Parameter
 
         parameter = Parameter(name="entity", type=f"entity({cls})" if cls else "entity")
-        return self.entities.resolve(text, parameter)
+        return URIRef(self.entities.resolve(text, parameter))
 
     # -- queries -----------------------------------------------------------------------------------------
 
@@ -352,6 +354,14 @@ class KnowledgeGraph:
         from rdflib import Literal
         from rdflib.term import Node
 
+        used = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text))
+        unknown = sorted(set(bindings) - used)
+        if unknown:
+            raise ParameterError(
+                f"the query has no variable ?{unknown[0]} to bind; its variables: "
+                + (", ".join(f"?{v}" for v in sorted(used)) or "none"),
+                parameter=unknown[0],
+            )
         terms: dict[str, Node] = {}
         for key, value in bindings.items():
             terms[key] = value if isinstance(value, Node) else Literal(value)
@@ -499,7 +509,12 @@ class KnowledgeGraph:
             return None
         from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
-        return {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}.get(graph, graph)
+        named = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}
+        iri = named.get(graph, graph)
+        if iri not in self._store.graph_names():
+            known = ", ".join([*named, *sorted(set(self._store.graph_names()) - set(named.values()))])
+            raise ParameterError(f"no graph named {graph!r}; the graphs: {known}", parameter="graph")
+        return iri
 
 
 def _query_file(path: Path) -> NamedQuery:

@@ -185,8 +185,21 @@ def test_a_market_contains_the_markets_inside_it(kg: KnowledgeGraph) -> None:
 
 def test_labels_match_whatever_the_apostrophe_and_case(kg: KnowledgeGraph) -> None:
     for value in ("usine d\u2019Okazaki", "USINE D'OKAZAKI", "Okazaki plant", "okazaki"):
-        assert kg.entity(value, "akg:Plant") == ID + "plant/okazaki"
-    assert kg.entity("Okazaki") == ID + "city/okazaki"  # the city's label is exactly "Okazaki"
+        assert kg.entity(value, "akg:Plant") == URIRef(ID + "plant/okazaki")
+    assert kg.entity("Okazaki") == URIRef(ID + "city/okazaki")  # the city's label is exactly "Okazaki"
+
+
+def test_sparql_bindings_are_checked_and_entities_bind_as_iris(kg: KnowledgeGraph) -> None:
+    """entity() gives an IRI that binds as one; a binding name the query lacks, or an unknown graph, is an error
+    rather than a silent empty or unfiltered answer."""
+    text = "SELECT ?supply WHERE { ?supply akg:producedAt ?plant }"
+    rows = select(kg.sparql(text, plant=kg.entity("plant:okazaki"))).rows
+    assert [row["supply"] for row in rows] == [ID + "supply/rogue-phev-okazaki"]
+    with pytest.raises(ParameterError, match=r"no variable \?plnat to bind; its variables: \?plant, \?supply"):
+        kg.sparql(text, plnat=kg.entity("plant:okazaki"))
+    with pytest.raises(ParameterError, match="no graph named 'fact'; the graphs: ontology, facts, inferred"):
+        kg.sparql(text, graph="fact")
+    assert len(select(kg.sparql(text, graph="facts")).rows) == 3
 
 
 def test_ambiguous_entity_lists_the_candidates(kg: KnowledgeGraph) -> None:
