@@ -42,7 +42,6 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import shutil
 import subprocess
 import sys
@@ -58,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from alliance_kg.errors import EndpointError
-from alliance_kg.named_queries import is_update
+from alliance_kg.named_queries import is_update, mentions_service
 
 if TYPE_CHECKING:
     from alliance_kg.knowledge_graph import KnowledgeGraph
@@ -106,18 +105,6 @@ GRAPH_TYPES: Final = {
     "text/xml": "RDF_XML",
 }
 _DEFAULT_TYPE: Final = {"results": "application/sparql-results+json", "graph": "text/turtle"}
-_CODEPOINT: Final = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE_WORD: Final = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
-
-
-def mentions_service(text: str) -> bool:
-    """True when the query text may hold a ``SERVICE`` clause (coarse on purpose; see the module docstring)."""
-
-    def char(match: re.Match[str]) -> str:
-        code = int(match[1] or match[2], 16)
-        return chr(code) if code <= 0x10FFFF else ""
-
-    return _SERVICE_WORD.search(_CODEPOINT.sub(char, text)) is not None
 
 
 def negotiate(accept: str | None, kind: str) -> str | None:

@@ -42,9 +42,11 @@ from alliance_kg.named_queries import (
     EntityIndex,
     NamedQuery,
     is_update,
+    mentions_service,
     named_queries,
     parse_named_query,
     query_form,
+    read_query_file,
 )
 
 if TYPE_CHECKING:
@@ -219,12 +221,8 @@ class KnowledgeGraph:
 
     def graph(self, name: str | None = None) -> Graph:
         """A copy of one named graph (``ontology``, ``facts``, ``inferred`` or its IRI), or of the union."""
-        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
-
-        if name is None:
-            return self._store.union()
-        short = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}
-        return self._store.graph(short.get(name, name))
+        graph_name = self._graph_name(name)
+        return self._store.union() if graph_name is None else self._store.graph(graph_name)
 
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries this graph runs by name (the packaged library unless others were given)."""
@@ -465,11 +463,14 @@ class KnowledgeGraph:
 
         full = self._parse(text, label=label, path=path)
         form = query_form(text) or "SELECT"
-        # rdflib would call SERVICE endpoints itself: apply the federation policy to every query, on its parsed
-        # algebra (a text search would miss an escaped keyword such as SERV\u0049CE, which rdflib decodes).
-        from alliance_kg.wikidata.federation import check_services
+        # rdflib would call SERVICE endpoints itself: apply the federation policy, on the parsed algebra, to every
+        # query that may hold a SERVICE clause (mentions_service decodes escapes such as SERV\u0049CE; the
+        # exact check costs about a third of a query, so queries that cannot hold one skip it).
+        services: list[str] = []
+        if mentions_service(full):
+            from alliance_kg.wikidata.federation import check_services
 
-        services = check_services(full, allow=allow_service, name=label)
+            services = check_services(full, allow=allow_service, name=label)
         try:
             with _deadline(timeout, label):
                 if services:
@@ -507,24 +508,21 @@ class KnowledgeGraph:
     def _graph_name(self, graph: str | None) -> str | None:
         if graph is None:
             return None
-        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+        from alliance_kg.namespaces import NAMED_GRAPHS
 
-        named = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}
-        iri = named.get(graph, graph)
-        if iri not in self._store.graph_names():
-            known = ", ".join([*named, *sorted(set(self._store.graph_names()) - set(named.values()))])
+        iri = NAMED_GRAPHS.get(graph, graph)
+        present = self._store.graph_names()
+        if iri not in present and iri not in NAMED_GRAPHS.values():  # the three may be empty
+            known = ", ".join([*NAMED_GRAPHS, *sorted(set(present) - set(NAMED_GRAPHS.values()))])
             raise ParameterError(f"no graph named {graph!r}; the graphs: {known}", parameter="graph")
         return iri
 
 
 def _query_file(path: Path) -> NamedQuery:
     """A query file: with its header when it has one, else as a query without title or parameters."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise QueryError(f"cannot read query file: {error}", query=path.stem, path=path) from None
+    text = read_query_file(path)
     if re.search(r"^#\s?title:", text, re.MULTILINE):
-        return parse_named_query(path)
+        return parse_named_query(path, text)
     return NamedQuery(name=path.stem, path=path, title=path.stem, description="", parameters=(), text=text)
 
 

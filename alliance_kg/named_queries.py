@@ -51,9 +51,11 @@ __all__ = [
     "display_name",
     "expand_name",
     "is_update",
+    "mentions_service",
     "named_queries",
     "parse_named_query",
     "query_form",
+    "read_query_file",
 ]
 
 #: The SPARQL query forms; :func:`query_form` tells which one a query text uses.
@@ -81,6 +83,22 @@ _QUERY_FORM = re.compile(
     r"^(?:\s|#[^\n]*\n|(?:PREFIX\s+[\w-]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*(?P<form>SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
     re.IGNORECASE,
 )
+
+
+_CODEPOINT: Final = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE_WORD: Final = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def mentions_service(text: str) -> bool:
+    """True when the query text may hold a ``SERVICE`` clause: coarse on purpose (a comment or a string that
+    says "service" counts), with ``\\u``/``\\U`` escapes decoded first as SPARQL parsers do, so it never
+    misses one. A cheap gate before the exact check on the parsed query."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2], 16)
+        return chr(code) if code <= 0x10FFFF else ""
+
+    return _SERVICE_WORD.search(_CODEPOINT.sub(char, text)) is not None
 
 
 def query_form(text: str) -> str | None:
@@ -385,12 +403,21 @@ class NamedQuery:
         return bound
 
 
-def parse_named_query(path: Path) -> NamedQuery:
-    """Read one ``.rq`` file and its header. Raises :class:`QueryError` naming the file and line."""
+def read_query_file(path: Path) -> str:
+    """The text of a query file; :class:`QueryError` naming it if it cannot be read as UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise QueryError(f"cannot read query file: {error}", query=path.stem, path=path) from None
+
+
+def parse_named_query(path: Path, text: str | None = None) -> NamedQuery:
+    """Read one ``.rq`` file (or its ``text``, already read) and its header.
+
+    Raises :class:`QueryError` naming the file and line.
+    """
+    if text is None:
+        text = read_query_file(path)
     fields: dict[str, list[str]] = {"title": [], "description": []}
     params: list[tuple[int, list[str]]] = []
     current: list[str] | None = None
