@@ -33,6 +33,7 @@ __all__ = [
     "GRAPH_INFERRED",
     "GRAPH_ONTOLOGY",
     "ID",
+    "NAMED_GRAPHS",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "SCHEMA",
@@ -48,6 +49,9 @@ ID: Final = Namespace("https://w3id.org/alliance-kg/id/")
 GRAPH_ONTOLOGY: Final = "https://w3id.org/alliance-kg/graph/ontology"
 GRAPH_FACTS: Final = "https://w3id.org/alliance-kg/graph/facts"
 GRAPH_INFERRED: Final = "https://w3id.org/alliance-kg/graph/inferred"
+
+#: The short names of the named graphs (as ``graph=`` arguments take them) and their IRIs.
+NAMED_GRAPHS: Final[Mapping[str, str]] = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}
 
 SCHEMA: Final = Namespace("https://schema.org/")
 WD: Final = Namespace("http://www.wikidata.org/entity/")

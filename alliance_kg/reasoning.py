@@ -109,25 +109,31 @@ def _disjoint_pairs(graph: Graph) -> Iterator[tuple[Node, Node]]:
                 yield c1, c2
 
 
-def _find_inconsistencies(closure: Graph) -> Iterator[Inconsistency]:
-    seen: set[tuple[str, frozenset[Node]]] = set()
-
-    for c1, c2 in _disjoint_pairs(closure):
+def _in_both(
+    closure: Graph, pairs: Iterable[tuple[Node, Node]], *, kind: str, declared: str, seen: set[frozenset[object]]
+) -> Iterator[Inconsistency]:
+    """Individuals typed with both classes of a pair that the ontology says cannot share members."""
+    for c1, c2 in pairs:
         if c1 == c2:
             continue
         for individual in closure.subjects(RDF.type, c1):
-            key = ("disjoint", frozenset((individual, c1, c2)))
+            key = frozenset((kind, individual, c1, c2))
             if (individual, RDF.type, c2) in closure and key not in seen:
                 seen.add(key)
-                first, second = sorted((c1, c2), key=str)
                 yield Inconsistency(
-                    kind="disjoint-classes",
-                    resources=(str(individual), str(first), str(second)),
+                    kind=kind,
+                    resources=(str(individual), str(c1), str(c2)),
                     message=(
-                        f"{short(individual)} is both {short(first)} and {short(second)}, "
-                        "which the ontology declares disjoint"
+                        f"{short(individual)} is both {short(c1)} and {short(c2)}, "
+                        f"which the ontology declares {declared}"
                     ),
                 )
+
+
+def _find_inconsistencies(closure: Graph) -> Iterator[Inconsistency]:
+    seen: set[frozenset[object]] = set()
+    disjoint = ((min(c1, c2, key=str), max(c1, c2, key=str)) for c1, c2 in _disjoint_pairs(closure))
+    yield from _in_both(closure, disjoint, kind="disjoint-classes", declared="disjoint", seen=seen)
 
     for individual in closure.subjects(RDF.type, OWL.Nothing):
         yield Inconsistency(
@@ -136,24 +142,13 @@ def _find_inconsistencies(closure: Graph) -> Iterator[Inconsistency]:
             message=(f"{short(individual)} is an instance of owl:Nothing (the empty class), which nothing can be"),
         )
 
-    for c1, c2 in closure.subject_objects(OWL.complementOf):
-        for individual in closure.subjects(RDF.type, c1):
-            key = ("complement", frozenset((individual, c1, c2)))
-            if (individual, RDF.type, c2) in closure and key not in seen:
-                seen.add(key)
-                yield Inconsistency(
-                    kind="complement",
-                    resources=(str(individual), str(c1), str(c2)),
-                    message=(
-                        f"{short(individual)} is both {short(c1)} and {short(c2)}, "
-                        "which the ontology declares complementary"
-                    ),
-                )
+    complements = closure.subject_objects(OWL.complementOf)
+    yield from _in_both(closure, complements, kind="complement", declared="complementary", seen=seen)
 
     for a, b in closure.subject_objects(OWL.sameAs):
         if a == b:
             continue
-        key = ("same-different", frozenset((a, b)))
+        key = frozenset(("same-different", a, b))
         different = (a, OWL.differentFrom, b) in closure or (b, OWL.differentFrom, a) in closure
         if different and key not in seen:
             seen.add(key)
