@@ -28,24 +28,20 @@ are called through :func:`alliance_kg.wikidata.federation.run_federated` (see th
 
 from __future__ import annotations
 
-import contextlib
 import re
-import signal
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final
 
 from alliance_kg.errors import AllianceKGError, ParameterError, QueryError
 from alliance_kg.named_queries import (
-    EntityIndex,
     NamedQuery,
     is_update,
     mentions_service,
     named_queries,
     parse_named_query,
-    query_form,
     read_query_file,
 )
 
@@ -53,8 +49,9 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
     from rdflib.term import Node
 
+    from alliance_kg.entities import StoreEntities
     from alliance_kg.results import QueryResult
-    from alliance_kg.store import Store
+    from alliance_kg.store import QueryAnswer, Store
 
 __all__ = ["LANGUAGES", "KnowledgeGraph", "load", "queries"]
 
@@ -124,31 +121,44 @@ def load(
     ontology_paths: Iterable[str | Path] | None = None,
     reasoning: bool = True,
     lang: str = "en",
-    store: Store | Literal["memory", "oxigraph"] | None = None,
+    store: Store | str | None = None,
 ) -> KnowledgeGraph:
     """Load the knowledge graph: ontology + facts + OWL-RL inferences, as three named graphs.
 
-    ``paths`` are Turtle/N-Triples data files to use instead of the packaged facts (``data/`` and the
-    curated links of ``data/mappings/``, as :func:`~alliance_kg.loading.load_project` reads them); the
-    packaged ontology is still used unless ``ontology_paths`` is given. With ``reasoning=False`` the inferred graph
-    is empty. ``lang`` is the default label language of results (``en`` or ``fr``). ``store`` is the
-    (empty) :class:`~alliance_kg.store.Store` to fill, or ``"memory"`` (a new
-    :class:`~alliance_kg.store.MemoryStore`, the default) or ``"oxigraph"`` (a new in-memory
-    :class:`~alliance_kg.store_oxigraph.OxigraphStore`).
+    ``store`` says where the graph lives:
 
-    Parsing and reasoning are done once per process for the same files (unchanged on disk); each call
-    returns a new :class:`KnowledgeGraph` with its own store. Raises
-    :class:`~alliance_kg.errors.InputError` for unreadable or malformed files.
+    * ``None`` or ``"memory"``: a new :class:`~alliance_kg.store.MemoryStore`, filled by parsing the files
+      (the packaged facts, or ``paths``) and reasoning over them, once per process for the same files;
+    * ``"oxigraph"``: the same in a new in-memory :class:`~alliance_kg.store_oxigraph.OxigraphStore`;
+    * ``"oxigraph:PATH"`` or ``"sparql:URL"``: an existing store (built by ``alliance-kg build --store`` or
+      published with ``alliance-kg publish``), opened as it is: nothing is parsed or reasoned again, and
+      ``paths`` must not be given;
+    * a :class:`~alliance_kg.store.Store`: used as it is when it holds graphs, else filled like ``memory``.
+
+    ``paths`` are data files to use instead of the packaged facts (``data/`` and the curated links of
+    ``data/mappings/``); the packaged ontology is still used unless ``ontology_paths`` is given. With
+    ``reasoning=False`` the inferred graph is empty. ``lang`` is the default label language of results.
+    Raises :class:`~alliance_kg.errors.InputError` for unreadable or malformed files or a missing store.
     """
     from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
-    ontology_files = None if ontology_paths is None else [Path(p) for p in ontology_paths]
-    data_files = None if paths is None else [Path(p) for p in paths]
-    built = _build(ontology_files, data_files, reasoning)
+    if isinstance(store, str) and ":" in store:
+        from alliance_kg.store import open_store
+
+        if paths is not None or ontology_paths is not None:
+            raise ParameterError(
+                f"{store} is a built store: it is queried as it is (build it again to change its data)",
+                parameter="store",
+            )
+        return KnowledgeGraph(open_store(store), lang=lang)
     target = _new_store(store)
-    target.add(GRAPH_ONTOLOGY, built.ontology)
-    target.add(GRAPH_FACTS, built.facts)
-    target.add(GRAPH_INFERRED, built.inferred)
+    if isinstance(store, str) or store is None or not target.graph_names():
+        ontology_files = None if ontology_paths is None else [Path(p) for p in ontology_paths]
+        data_files = None if paths is None else [Path(p) for p in paths]
+        built = _build(ontology_files, data_files, reasoning)
+        target.add(GRAPH_ONTOLOGY, built.ontology)
+        target.add(GRAPH_FACTS, built.facts)
+        target.add(GRAPH_INFERRED, built.inferred)
     return KnowledgeGraph(target, lang=lang)
 
 
@@ -163,7 +173,10 @@ def _new_store(store: Store | str | None) -> Store:
 
         return OxigraphStore()
     if isinstance(store, str):
-        raise ParameterError(f"store must be 'memory', 'oxigraph' or a Store, not {store!r}", parameter="store")
+        raise ParameterError(
+            f"store must be 'memory', 'oxigraph', 'oxigraph:PATH', 'sparql:URL' or a Store, not {store!r}",
+            parameter="store",
+        )
     return store
 
 
@@ -191,17 +204,29 @@ class KnowledgeGraph:
     """
 
     def __init__(self, store: Store, *, lang: str = "en", library: Mapping[str, NamedQuery] | None = None) -> None:
+        from alliance_kg.entities import StoreEntities
+
         self._store = store
         self._lang = _check_lang(lang)
         self._library = dict(library) if library is not None else None
-        self._entities: EntityIndex | None = None
-        self._prologue: str | None = None
+        self._entities = StoreEntities(store)
+        self._folders: dict[str, bool] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
-            f"<KnowledgeGraph: {len(self._store)} triples in {len(self._store.graph_names())} graphs, lang={self.lang}>"
+            f"<KnowledgeGraph on a {self._store.kind} store: {len(self._store.graph_names())} graphs, lang={self.lang}>"
         )
+
+    def close(self) -> None:
+        """Let go of the store (an on-disk store is flushed and closed)."""
+        self._store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- properties -----------------------------------------------------------------------------------------
 
@@ -220,9 +245,14 @@ class KnowledgeGraph:
         self._lang = _check_lang(value)
 
     def graph(self, name: str | None = None) -> Graph:
-        """A copy of one named graph (``ontology``, ``facts``, ``inferred`` or its IRI), or of the union."""
+        """A copy of one named graph (``ontology``, ``facts``, ``inferred`` or its IRI), or of the union.
+
+        The copy is an in-memory rdflib graph: meant for small graphs; query a big one instead.
+        """
+        from alliance_kg.store import union_graph
+
         graph_name = self._graph_name(name)
-        return self._store.union() if graph_name is None else self._store.graph(graph_name)
+        return union_graph(self._store) if graph_name is None else self._store.graph(graph_name)
 
     def queries(self) -> dict[str, NamedQuery]:
         """The named queries this graph runs by name (the packaged library unless others were given)."""
@@ -233,46 +263,25 @@ class KnowledgeGraph:
     # -- entities and labels -----------------------------------------------------------------------------
 
     @property
-    def entities(self) -> EntityIndex:
-        """Labels and types of every entity, for resolving entity parameters and filling label columns."""
-        with self._lock:
-            if self._entities is None:
-                self._entities = self._index()
-            return self._entities
-
-    def _index(self) -> EntityIndex:
-        from rdflib import Literal, URIRef
-
-        labels: dict[str, dict[str, str]] = {}
-        for row in self._store.query(
-            "SELECT ?s ?label WHERE { { ?s rdfs:label ?label } UNION { ?s skos:prefLabel ?label } }"
-        ):
-            subject, label = row[0], row[1]  # type: ignore[index]
-            if isinstance(subject, URIRef) and isinstance(label, Literal):
-                by_lang = labels.setdefault(str(subject), {})
-                key = label.language or ""
-                if key not in by_lang or str(label) < by_lang[key]:
-                    by_lang[key] = str(label)
-        types: dict[str, set[str]] = {}
-        for row in self._store.query("SELECT ?s ?type WHERE { ?s a ?type }"):
-            subject, cls = row[0], row[1]  # type: ignore[index]
-            if isinstance(subject, URIRef) and isinstance(cls, URIRef):
-                types.setdefault(str(subject), set()).add(str(cls))
-        return EntityIndex(labels=labels, types={iri: frozenset(classes) for iri, classes in types.items()})
+    def entities(self) -> StoreEntities:
+        """Labels and types of the entities, asked of the store when needed (for parameters and label columns)."""
+        return self._entities
 
     def label(self, iri: str, lang: str | None = None) -> str:
         """The label of ``iri`` in ``lang`` (default :attr:`lang`), else in another language, else its local name."""
         return self._label(iri, _check_lang(lang or self._lang))[0]
 
-    def _label(self, iri: str, lang: str) -> tuple[str, str | None]:
-        labels = self.entities.labels.get(iri, {})
-        if lang in labels:
-            return labels[lang], lang
-        for other in (*LANGUAGES, *sorted(labels)):
-            if other in labels and other:
-                return labels[other], other
-        if "" in labels:
-            return labels[""], None
+    def _label(
+        self, iri: str, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None
+    ) -> tuple[str, str | None]:
+        found = (labels if labels is not None else self._entities.labels([iri])).get(iri, {})
+        if lang in found:
+            return found[lang], lang
+        for other in (*LANGUAGES, *sorted(found)):
+            if other in found and other:
+                return found[other], other
+        if "" in found:
+            return found[""], None
         local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
         return local or iri, None
 
@@ -287,7 +296,7 @@ class KnowledgeGraph:
         from alliance_kg.named_queries import Parameter
 
         parameter = Parameter(name="entity", type=f"entity({cls})" if cls else "entity")
-        return URIRef(self.entities.resolve(text, parameter))
+        return URIRef(self._entities.resolve(text, parameter))
 
     # -- queries -----------------------------------------------------------------------------------------
 
@@ -391,58 +400,73 @@ class KnowledgeGraph:
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise QueryError(f"no query named {name!r}; {hint}known queries: {', '.join(sorted(library))}", query=name)
 
-    def prefixes(self) -> dict[str, str]:
-        """The prefixes every query may use without declaring them: prefix -> namespace IRI.
+    def prefixes(self, text: str | None = None) -> dict[str, str]:
+        """The prefixes a query may use without declaring them: prefix -> namespace IRI.
 
-        Those of :data:`alliance_kg.namespaces.PREFIXES` and one per folder of the ``id:`` namespace, as in
-        the data files (``plant:`` is ``https://w3id.org/alliance-kg/id/plant/``).
+        Those of :data:`alliance_kg.namespaces.PREFIXES` and one per folder of the ``id:`` namespace that holds
+        entities, as in the data files (``plant:`` is ``https://w3id.org/alliance-kg/id/plant/``). With
+        ``text``, only the folders that query uses are looked up (a few cheap questions to the store, however
+        big it is); without, every folder the store holds.
         """
         from alliance_kg.namespaces import ID, PREFIXES
 
         declared = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        for iri in sorted({*self.entities.labels, *self.entities.types}):
-            rest = iri[len(str(ID)) :] if iri.startswith(str(ID)) else ""
-            folder = rest.split("/", 1)[0] if "/" in rest else ""
-            if re.fullmatch(r"[A-Za-z][\w-]*", folder) and folder not in declared:
+        names = _used_prefixes(text) - set(declared) if text is not None else self._all_folders()
+        for folder in sorted(names):
+            if self._has_folder(folder):
                 declared[folder] = f"{ID}{folder}/"
         return declared
 
-    def prologue(self) -> str:
+    def prologue(self, text: str | None = None) -> str:
         """The ``PREFIX`` declarations of :meth:`prefixes`, as one line (prepended to every query)."""
-        if self._prologue is None:
-            # one line of its own: rdflib 7.6 misreads a SERVICE clause on the line of a '#'-ending PREFIX
-            self._prologue = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in self.prefixes().items()) + "\n"
-        return self._prologue
+        # one line of its own: rdflib 7.6 misreads a SERVICE clause on the line of a '#'-ending PREFIX
+        return " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in self.prefixes(text).items()) + "\n"
 
-    def _parse(self, text: str, *, label: str | None, path: Path | None) -> str:
-        """Check the query text; return it with the prologue prepended. Raises QueryError with line/column."""
+    def _has_folder(self, folder: str) -> bool:
+        if folder not in self._folders:
+            from rdflib import Literal
+
+            from alliance_kg.namespaces import ID
+
+            if not re.fullmatch(r"[A-Za-z][\w-]*", folder):
+                return False
+            ask = "ASK { ?s ?p ?o . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?start)) }"
+            answer = self._store.query(ask, bindings={"start": Literal(f"{ID}{folder}/")})
+            self._folders[folder] = bool(answer.boolean)
+        return self._folders[folder]
+
+    def _all_folders(self) -> set[str]:
+        from alliance_kg.namespaces import ID
+
+        query = (
+            "SELECT DISTINCT ?folder WHERE { ?s a ?type . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?id)) "
+            'BIND(STRBEFORE(STRAFTER(STR(?s), ?id), "/") AS ?folder) }'
+        )
+        from rdflib import Literal
+
+        folders = {str(row[0]) for row in self._store.query(query, bindings={"id": Literal(str(ID))}) if row[0]}
+        for folder in folders:
+            self._folders[folder] = True
+        return folders
+
+    def _check_syntax(self, full: str, *, label: str | None, path: Path | None) -> None:
+        """Parse the query with rdflib (the engine of a memory store) for errors with line and column."""
         from pyparsing import ParseException
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery
 
-        if is_update(text):
-            raise QueryError(
-                "SPARQL updates are refused: the knowledge graph is read-only", query=label, path=path, line=None
-            )
-        prologue = self.prologue()
-        full = prologue + text
         try:
             translateQuery(parseQuery(full))
         except ParseException as error:
             line = max(int(error.lineno) - 1, 1)  # the prologue is the first line
             column = int(error.col) if int(error.lineno) > 1 else 1
             found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
-            message = f"SPARQL syntax error: {error.msg}{found}"
-            if path is None:
-                where = f"query {label!r}: " if label else ""
-                message = f"{where}line {line}, column {max(column, 1)}: {message}"
-            raise QueryError(message, query=label, path=path, line=line, column=max(column, 1)) from None
+            raise _located(f"SPARQL syntax error: {error.msg}{found}", label, path, line, max(column, 1)) from None
         except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
             message = f"malformed SPARQL query: {error}"
             if path is None and label:
                 message = f"query {label!r}: {message}"
             raise QueryError(message, query=label, path=path) from None
-        return full
 
     def _run(
         self,
@@ -456,54 +480,77 @@ class KnowledgeGraph:
         timeout: float | None = None,
         allow_service: Iterable[str] = (),
     ) -> QueryResult | Graph:
-        from rdflib import Graph
-
-        from alliance_kg.namespaces import bind_prefixes
         from alliance_kg.results import QueryResult
 
-        full = self._parse(text, label=label, path=path)
-        form = query_form(text) or "SELECT"
-        # rdflib would call SERVICE endpoints itself: apply the federation policy, on the parsed algebra, to every
-        # query that may hold a SERVICE clause (mentions_service decodes escapes such as SERV\u0049CE; the
-        # exact check costs about a third of a query, so queries that cannot hold one skip it).
+        if is_update(text):
+            raise QueryError(
+                "SPARQL updates are refused: the knowledge graph is read-only", query=label, path=path, line=None
+            )
+        full = self.prologue(text) + text
+        if self._store.kind == "memory":
+            self._check_syntax(full, label=label, path=path)
+        # An engine would call SERVICE endpoints itself: apply the federation policy, on the parsed algebra, to
+        # every query that may hold a SERVICE clause (mentions_service decodes escapes such as SERV\u0049CE; the
+        # exact check parses the query, so queries that cannot hold one skip it).
         services: list[str] = []
         if mentions_service(full):
             from alliance_kg.wikidata.federation import check_services
 
             services = check_services(full, allow=allow_service, name=label)
         try:
-            with _deadline(timeout, label):
-                if services:
-                    from alliance_kg.wikidata.federation import run_federated
-
-                    result = run_federated(
-                        self._store,
-                        full,
-                        allow=allow_service,
-                        bindings=bindings,
-                        timeout=timeout or 120.0,
-                        name=label,
-                    )
-                else:
-                    result = self._store.query(full, bindings=bindings, graph=self._graph_name(graph))
-        except AllianceKGError:  # QueryError (timeout, refused SERVICE), ServiceError (an allowed endpoint failed)
+            if services:
+                answer = self._federated(full, bindings, allow_service, timeout, label)
+            else:
+                answer = self._store.query(full, bindings=bindings, graph=self._graph_name(graph), timeout=timeout)
+            form = answer.form
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return answer.graph()
+            if form == "ASK":
+                return QueryResult("ASK", boolean=bool(answer.boolean), lang=lang, query=label)
+            hidden = set(bindings)
+            names = [n for n in answer.variables if n not in hidden]
+            keep = [i for i, n in enumerate(answer.variables) if n not in hidden]
+            solutions = [{names[j]: row[i] for j, i in enumerate(keep)} for row in answer]
+        except QueryError as error:
+            if error.line is not None and error.path is None and label is None and path is None:
+                raise _located(
+                    str(error).split(": ", 1)[-1], label, path, max(error.line - 1, 1), error.column
+                ) from None
+            if error.query is None and (label or path):
+                raise QueryError(str(error), query=label, path=path, line=error.line, column=error.column) from None
+            raise
+        except AllianceKGError:  # ServiceError (an allowed endpoint or a remote store failed), ParameterError
             raise
         except Exception as error:
             raise QueryError(f"query failed: {type(error).__name__}: {error}", query=label, path=path) from None
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            out = bind_prefixes(Graph())
-            for triple in result:
-                out.add(triple)  # type: ignore[arg-type]
-            return out
-        if form == "ASK":
-            return QueryResult("ASK", boolean=bool(result.askAnswer), lang=lang, query=label)
-        names = [str(v) for v in (result.vars or [])]
-        hidden = set(bindings)
-        names = [n for n in names if n not in hidden]
-        solutions = [{n: row.get(n) for n in names} for row in (r.asdict() for r in result)]  # type: ignore[union-attr]
+        from rdflib import URIRef
+
+        iris = {str(value) for row in solutions for value in row.values() if isinstance(value, URIRef)}
+        labels = self._entities.labels(iris)
         return QueryResult.from_solutions(
-            names, solutions, label=lambda iri: self._label(iri, lang), lang=lang, query=label
+            names, solutions, label=lambda iri: self._label(iri, lang, labels), lang=lang, query=label
         )
+
+    def _federated(
+        self,
+        full: str,
+        bindings: Mapping[str, Node],
+        allow_service: Iterable[str],
+        timeout: float | None,
+        label: str | None,
+    ) -> QueryAnswer:
+        from alliance_kg.store import QueryAnswer
+        from alliance_kg.wikidata.federation import run_federated
+
+        result = run_federated(
+            self.graph(), full, allow=allow_service, bindings=bindings, timeout=timeout or 120.0, name=label
+        )
+        if result.type == "ASK":
+            return QueryAnswer("ASK", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return QueryAnswer(result.type, items=[tuple(t) for t in result])  # type: ignore[arg-type]
+        variables = [str(v) for v in (result.vars or [])]
+        return QueryAnswer("SELECT", variables=variables, items=[tuple(row) for row in result])  # type: ignore[arg-type]
 
     def _graph_name(self, graph: str | None) -> str | None:
         if graph is None:
@@ -526,30 +573,35 @@ def _query_file(path: Path) -> NamedQuery:
     return NamedQuery(name=path.stem, path=path, title=path.stem, description="", parameters=(), text=text)
 
 
-class _Timeout(BaseException):  # not an Exception, so that no `except Exception` in rdflib swallows it
-    pass
+_PREFIX_USE = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|[,;.)\]}]|$)")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float | None, label: str | None) -> Iterator[None]:
-    """Stop the body after ``seconds`` with a QueryError (SIGALRM: Unix, main thread only)."""
-    if seconds is None:
-        yield
-        return
-    if seconds <= 0:
-        raise QueryError(f"a query timeout must be positive, not {seconds:g}", query=label)
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        raise QueryError("a query timeout needs the main thread on a Unix system", query=label)
+def _used_prefixes(text: str) -> set[str]:
+    """The prefixes of the prefixed names in a query text (comments, strings and IRIs skipped), less those it
+    declares itself."""
+    from alliance_kg.sparql_text import next_token
 
-    def expire(signum: int, frame: object) -> None:
-        raise _Timeout
+    parts: list[str] = []
+    i = 0
+    start = 0
+    while i < len(text):
+        skipped = next_token(text, i)
+        if skipped != i:
+            parts.append(text[start:i])
+            parts.append(" ")
+            i = start = skipped
+            continue
+        i += 1
+    parts.append(text[start:])
+    code = "".join(parts)
+    declared = {match[1] or "" for match in _PREFIX_DECL.finditer(code)}
+    return {match[1] for match in _PREFIX_USE.finditer(code) if match[1]} - declared
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Timeout:
-        raise QueryError(f"query stopped after the {seconds:g} s timeout", query=label) from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+
+def _located(message: str, label: str | None, path: Path | None, line: int | None, column: int | None) -> QueryError:
+    """A QueryError whose message starts with where in the query text it is, unless a file names it."""
+    if path is None and line is not None:
+        where = f"query {label!r}: " if label else ""
+        message = f"{where}line {line}, column {column or 1}: {message}"
+    return QueryError(message, query=label, path=path, line=line, column=column)

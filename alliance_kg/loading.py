@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "ProjectGraphs",
     "load_project",
+    "parse_bytes",
     "parse_file",
     "parse_files",
 ]
@@ -142,18 +143,7 @@ def parse_file(
     path = Path(path)
     rdf_format = _format_for(path, format)
     text = _read_text(path, max_bytes)
-    # Parse into a new graph and merge only on success: a file that fails half-way adds nothing to ``into``.
-    graph = Graph()
-    try:
-        # data= and a file: publicID: rdflib parses the string and never opens a URL.
-        graph.parse(data=text, format=rdf_format, publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        raise _bad_syntax_error(path, error) from error
-    except ParserError as error:
-        line = _first_bad_ntriples_line(text) if rdf_format == "nt" else None
-        raise RDFSyntaxError(f"syntax error: {error}", path=path, line=line) from error
-    except Exception as error:  # any other parser failure is still the file's fault
-        raise RDFSyntaxError(f"cannot parse as {rdf_format}: {type(error).__name__}: {error}", path=path) from error
+    graph = _parse_text(text, rdf_format, path, path.resolve().as_uri())
     if into is None:
         return graph
     for prefix, namespace in graph.namespaces():
@@ -161,6 +151,40 @@ def parse_file(
     for triple in graph:
         into.add(triple)
     return into
+
+
+def _parse_text(text: str, rdf_format: str, path: Path, public_id: str) -> Graph:
+    """Parse ``text`` into a new graph (so that a parse failing half-way adds nothing anywhere)."""
+    graph = Graph()
+    try:
+        # data= and a publicID: rdflib parses the string and never opens a URL.
+        graph.parse(data=text, format=rdf_format, publicID=public_id)
+    except BadSyntax as error:
+        raise _bad_syntax_error(path, error) from error
+    except ParserError as error:
+        line = _first_bad_ntriples_line(text) if rdf_format == "nt" else None
+        raise RDFSyntaxError(f"syntax error: {error}", path=path, line=line) from error
+    except Exception as error:  # any other parser failure is still the file's fault
+        raise RDFSyntaxError(f"cannot parse as {rdf_format}: {type(error).__name__}: {error}", path=path) from error
+    return graph
+
+
+def parse_bytes(data: bytes, *, format: str, name: str = "<stream>", max_bytes: int = DEFAULT_MAX_BYTES) -> Graph:
+    """Parse RDF given as bytes (Turtle or N-Triples), as :func:`parse_file` parses a file; ``name`` names it
+    in error messages."""
+    path = Path(name)
+    rdf_format = _format_for(path, format)
+    if len(data) > max_bytes:
+        raise InputError(f"{len(data)} bytes, more than the limit of {max_bytes} bytes", path=path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", path=path
+        ) from error
+    return _parse_text(text, rdf_format, path, "urn:alliance-kg:stream")
 
 
 def parse_files(

@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from alliance_kg.errors import ParameterError, QueryError
 
@@ -173,6 +173,13 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+class EntityResolver(Protocol):
+    """What resolves an entity parameter given by name: :class:`EntityIndex`, or the store-backed
+    :class:`alliance_kg.entities.StoreEntities` that judges its candidates with one."""
+
+    def resolve(self, text: str, parameter: Parameter) -> str: ...
+
+
 @dataclass(frozen=True)
 class EntityIndex:
     """What entity parameters are resolved against: each entity's labels (by language) and types.
@@ -288,7 +295,7 @@ class Parameter:
         match = _ENTITY_TYPE.match(self.type)
         return _class_iri(match["cls"]) if match else None
 
-    def to_term(self, value: object, entities: EntityIndex | None = None) -> Node:
+    def to_term(self, value: object, entities: EntityResolver | None = None) -> Node:
         """``value`` (a Python value or its text) as an RDF term of this parameter's type.
 
         Entity parameters are resolved with ``entities`` when given (labels, and a check that the entity
@@ -371,7 +378,7 @@ class NamedQuery:
         return query_form(self.text) or "SELECT"
 
     def bindings(
-        self, values: Mapping[str, object] | None = None, *, entities: EntityIndex | None = None
+        self, values: Mapping[str, object] | None = None, *, entities: EntityResolver | None = None
     ) -> dict[str, Node]:
         """The RDF terms to bind: each declared parameter from ``values`` or its default.
 

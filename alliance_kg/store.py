@@ -1,73 +1,199 @@
 """The storage interface: the only way the rest of alliance-kg reaches stored triples.
 
-:class:`Store` is a small :class:`typing.Protocol`: named graphs in, copies
-and SPARQL results out. :class:`MemoryStore` implements it over an in-memory
-:class:`rdflib.Dataset`. An on-disk Oxigraph store or a remote SPARQL 1.1
-store can implement the same five methods and be used anywhere a
-:class:`Store` is expected; nothing else needs to know which backend it runs on.
+Three kinds of store implement :class:`Store`, chosen by a *store spec* (:func:`open_store`, the ``--store``
+option of every command, or the ``ALLIANCE_KG_STORE`` environment variable):
+
+==================  =====================================================================================
+``memory``          :class:`MemoryStore`, an rdflib dataset in memory: the default, right for small graphs
+``oxigraph:PATH``   :class:`~alliance_kg.store_oxigraph.OxigraphStore`, a persistent Oxigraph store on disk
+                    (filled by ``alliance-kg build``, then opened in well under a second)
+``sparql:URL``      :class:`~alliance_kg.store_sparql.SparqlStore`, any SPARQL 1.1 server read over the
+                    SPARQL 1.1 Protocol (written only by ``alliance-kg publish``)
+==================  =====================================================================================
 
 Rules every implementation keeps:
 
-* graphs are named by IRI strings (for example
-  :data:`alliance_kg.namespaces.GRAPH_FACTS`);
-* :meth:`Store.add` copies the triples in, :meth:`Store.graph` and
-  :meth:`Store.union` hand out copies: changing them never changes the store;
-* :meth:`Store.query` takes parameters as ``bindings`` (typed rdflib terms),
-  never as text pasted into the query, and queries the union of all named
-  graphs unless ``graph`` names one.
+* graphs are named by IRI strings (:data:`alliance_kg.namespaces.GRAPH_FACTS`...); asserted, inferred and
+  external triples live in separate named graphs;
+* :meth:`Store.query` queries the union of the named graphs unless ``graph`` names one, and returns a
+  :class:`QueryAnswer` (the project's own result type: typed RDF terms, streamed, no engine object);
+* parameters are ``bindings`` (typed terms) that :func:`alliance_kg.sparql_text.with_values` writes as a
+  ``VALUES`` block in N-Triples syntax, with the same meaning on every backend, never pasted text;
+* the query is parsed by the engine that runs it (rdflib, Oxigraph or the server), not by another one;
+* :meth:`Store.graph` hands out a copy: changing it never changes the store.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Protocol, cast, runtime_checkable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Final, Literal, Protocol, runtime_checkable
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from alliance_kg.errors import InputError, ParameterError, QueryError
 
-from alliance_kg.namespaces import bind_prefixes
+if TYPE_CHECKING:
+    from types import FrameType
 
-__all__ = ["MemoryStore", "Store", "quiet_dataset_warnings"]
+    from rdflib import Graph
+    from rdflib.term import Node
+
+__all__ = [
+    "ENV_STORE",
+    "RDF_FORMATS",
+    "MemoryStore",
+    "QueryAnswer",
+    "Store",
+    "StoreSpec",
+    "format_for",
+    "open_store",
+    "parse_store_spec",
+    "quiet_dataset_warnings",
+    "union_graph",
+]
+
+#: The environment variable that chooses the store when no ``--store`` is given.
+ENV_STORE: Final = "ALLIANCE_KG_STORE"
+
+#: RDF formats by short name: (file suffixes, whether the format holds named graphs).
+RDF_FORMATS: Final[Mapping[str, tuple[tuple[str, ...], bool]]] = {
+    "turtle": ((".ttl", ".turtle"), False),
+    "nt": ((".nt", ".ntriples"), False),
+    "nquads": ((".nq", ".nquads"), True),
+    "trig": ((".trig",), True),
+    "xml": ((".rdf", ".owl", ".xml"), False),
+    "json-ld": ((".jsonld", ".json"), True),
+}
+_FORMAT_ALIASES: Final = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "nq": "nquads", "rdfxml": "xml"}
 
 _RDFLIB_DATASET_WARNING = r"(Dataset\.(contexts|default_context)|ConjunctiveGraph) is deprecated"
+
+Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 
 @contextmanager
 def quiet_dataset_warnings() -> Iterator[None]:
-    """Silence the deprecation warnings rdflib 7.6 raises from its *own* Dataset code.
-
-    rdflib's SPARQL evaluation over a Dataset calls the deprecated
-    ``Dataset.contexts``/``default_context`` and its TriG parser builds a
-    ``ConjunctiveGraph``; only those messages are silenced, only inside the
-    ``with`` block.
-    """
+    """Silence the deprecation warnings rdflib 7.6 raises from its *own* Dataset code, inside the block only."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", _RDFLIB_DATASET_WARNING, DeprecationWarning)
         yield
 
 
+def format_for(path: str | os.PathLike[str] | None, format: str | None = None) -> str:
+    """The short name of an RDF format (:data:`RDF_FORMATS`), from ``format`` or else ``path``'s suffix."""
+    if format is not None:
+        name = _FORMAT_ALIASES.get(format.lower(), format.lower())
+        if name not in RDF_FORMATS:
+            known = ", ".join(RDF_FORMATS)
+            raise InputError(f"unsupported RDF format {format!r} (use one of {known})")
+        return name
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    for name, (suffixes, _) in RDF_FORMATS.items():
+        if suffix in suffixes:
+            return name
+    known = ", ".join(s for suffixes, _ in RDF_FORMATS.values() for s in suffixes)
+    raise InputError(
+        f"cannot tell the RDF format from the file name (expected {known}, or give a format)",
+        path=None if path is None else Path(path),
+    )
+
+
+class QueryAnswer:
+    """The answer to a SPARQL query, whatever store gave it.
+
+    ``form`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``. A SELECT answer iterates over its rows,
+    tuples of rdflib terms (``None`` where a variable is unbound) in the order of ``variables``; a CONSTRUCT or
+    DESCRIBE answer over triples; an ASK answer has ``boolean``. Rows are streamed from the store as they
+    are read: iterate once (:meth:`rows`, :meth:`dicts` and :meth:`graph` read them all).
+    """
+
+    __slots__ = ("_items", "_used", "boolean", "form", "variables")
+
+    def __init__(
+        self,
+        form: Form,
+        *,
+        variables: Iterable[str] = (),
+        items: Iterable[tuple[Node | None, ...]] = (),
+        boolean: bool | None = None,
+    ) -> None:
+        self.form: Form = form
+        self.variables: tuple[str, ...] = tuple(variables)
+        self.boolean = boolean
+        self._items: Iterator[tuple[Node | None, ...]] = iter(items)
+        self._used = False
+
+    def __repr__(self) -> str:
+        if self.form == "ASK":
+            return f"<QueryAnswer ASK {self.boolean}>"
+        return f"<QueryAnswer {self.form} ({', '.join(self.variables)})>"
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        if self._used:
+            raise QueryError("this answer was already read (a QueryAnswer streams its rows: read it once)")
+        self._used = True
+        return self._items
+
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """All rows (or triples), read now."""
+        return list(self)
+
+    def dicts(self) -> list[dict[str, Node]]:
+        """All SELECT rows as ``{variable: term}`` without the unbound variables."""
+        return [
+            {name: term for name, term in zip(self.variables, row, strict=True) if term is not None} for row in self
+        ]
+
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT or DESCRIBE answer, as a new rdflib graph."""
+        from rdflib import Graph
+
+        from alliance_kg.namespaces import bind_prefixes
+
+        if self.form not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"a {self.form} answer has no triples")
+        graph = bind_prefixes(Graph())
+        for triple in self:
+            graph.add(triple)  # type: ignore[arg-type]
+        return graph
+
+
 @runtime_checkable
 class Store(Protocol):
-    """Named graphs of triples that can be queried with SPARQL."""
+    """Named graphs of triples that can be loaded, dumped and queried with SPARQL."""
 
-    def add(self, graph_name: str, triples: Graph) -> None:
-        """Add (a copy of) ``triples`` to the named graph ``graph_name``, creating it if needed."""
-        ...
-
-    def graph(self, graph_name: str) -> Graph:
-        """A copy of the named graph (empty if the store has no such graph)."""
-        ...
+    #: ``memory``, ``oxigraph`` or ``sparql``.
+    kind: str
 
     def graph_names(self) -> list[str]:
         """The names of the non-empty named graphs, sorted."""
         ...
 
-    def union(self) -> Graph:
-        """A copy of all triples of all named graphs together."""
+    def load(
+        self, source: str | os.PathLike[str] | bytes | IO[bytes], graph: str, *, format: str | None = None
+    ) -> None:
+        """Parse a file (path), bytes or binary stream of RDF into the named graph ``graph``.
+
+        ``format`` is a name of :data:`RDF_FORMATS` (else the file suffix tells). Raises
+        :class:`~alliance_kg.errors.RDFSyntaxError` (file, line, column) for malformed RDF; nothing is loaded then.
+        """
+        ...
+
+    def add(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Add triples (an rdflib graph, say) to the named graph ``graph``."""
+        ...
+
+    def dump(self, graph: str | None, format: str, output: IO[bytes] | None = None) -> bytes | None:
+        """Serialise one named graph (or, with ``graph=None``, every named graph: ``nquads`` or ``trig``).
+
+        Writes to ``output`` and returns None, or returns the bytes when ``output`` is None.
+        """
+        ...
+
+    def graph(self, graph: str) -> Graph:
+        """A copy of the named graph as an rdflib graph (empty if there is none): for small graphs."""
         ...
 
     def query(
@@ -76,37 +202,143 @@ class Store(Protocol):
         *,
         bindings: Mapping[str, Node] | None = None,
         graph: str | None = None,
-    ) -> Result:
-        """Run a SPARQL 1.1 query over the union (or over ``graph``) and return rdflib's result."""
+        timeout: float | None = None,
+    ) -> QueryAnswer:
+        """Run a SPARQL 1.1 query over the union of the named graphs (or over ``graph``).
+
+        ``timeout`` (seconds) stops a query that runs longer with a
+        :class:`~alliance_kg.errors.QueryError`, in any thread.
+        """
         ...
 
-    def __len__(self) -> int:
-        """The number of triples over all named graphs (a triple in two graphs counts twice)."""
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update (local stores only; a remote store refuses)."""
         ...
+
+    def clear(self, graph: str) -> None:
+        """Remove every triple of the named graph ``graph``."""
+        ...
+
+    def count(self, graph: str | None = None) -> int:
+        """The number of triples in ``graph``, or over all named graphs (a triple in two graphs counts twice)."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the store (an on-disk store is flushed first)."""
+        ...
+
+
+# -- the store spec ------------------------------------------------------------------------------------------------
+
+
+class StoreSpec:
+    """A parsed store spec: ``kind`` (``memory``, ``oxigraph``, ``sparql``) and ``location`` (a path or URL)."""
+
+    __slots__ = ("kind", "location")
+
+    def __init__(self, kind: str, location: str | None = None) -> None:
+        self.kind = kind
+        self.location = location
+
+    def __str__(self) -> str:
+        return self.kind if self.location is None else f"{self.kind}:{self.location}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoreSpec) and (self.kind, self.location) == (other.kind, other.location)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.location))
+
+
+def parse_store_spec(text: str | None, *, environ: Mapping[str, str] | None = None) -> StoreSpec:
+    """The store a spec names: ``memory``, ``oxigraph:PATH`` or ``sparql:URL``.
+
+    ``None`` takes :data:`ENV_STORE` from the environment, else ``memory``. Raises
+    :class:`~alliance_kg.errors.ParameterError` (parameter ``store``) for anything else.
+    """
+    env = os.environ if environ is None else environ
+    source = "--store"
+    if text is None:
+        text = env.get(ENV_STORE) or "memory"
+        source = ENV_STORE if env.get(ENV_STORE) else "--store"
+    text = text.strip()
+    kind, sep, location = text.partition(":")
+    kind = kind.lower()
+    if kind == "memory" and not sep:
+        return StoreSpec("memory")
+    if kind == "oxigraph" and sep and location:
+        return StoreSpec("oxigraph", location)
+    if kind == "sparql" and sep and location:
+        if not location.startswith(("http://", "https://")):
+            raise ParameterError(f"{source}: a sparql store needs an http(s) URL, not {location!r}", parameter="store")
+        return StoreSpec("sparql", location)
+    raise ParameterError(
+        f"{source}: not a store: {text!r} (use memory, oxigraph:PATH or sparql:URL)", parameter="store"
+    )
+
+
+def open_store(
+    spec: str | StoreSpec | None = None,
+    *,
+    read_only: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> Store:
+    """Open the store a spec names (see :func:`parse_store_spec`).
+
+    An ``oxigraph:PATH`` store is opened read-only unless ``read_only=False`` (then it is created if missing);
+    opening a read-only one that does not exist is an :class:`~alliance_kg.errors.InputError` saying how to
+    build it. A ``sparql:URL`` store is always read-only.
+    """
+    parsed = spec if isinstance(spec, StoreSpec) else parse_store_spec(spec, environ=environ)
+    if parsed.kind == "memory":
+        return MemoryStore()
+    assert parsed.location is not None
+    if parsed.kind == "oxigraph":
+        from alliance_kg.store_oxigraph import OxigraphStore
+
+        return OxigraphStore(parsed.location, read_only=read_only)
+    from alliance_kg.store_sparql import SparqlStore
+
+    store: Store = SparqlStore(parsed.location)
+    return store
+
+
+# -- the in-memory store -------------------------------------------------------------------------------------------
 
 
 class MemoryStore:
     """A :class:`Store` held in memory by an :class:`rdflib.Dataset`."""
 
+    kind = "memory"
+
     def __init__(self) -> None:
+        import rdflib.plugins.sparql
+        from rdflib import Dataset
+
+        from alliance_kg.namespaces import bind_prefixes
+
+        # rdflib fetches the graphs a FROM, FROM NAMED or USING clause names over the network unless told not to:
+        # never (process-wide, as rdflib only has the global switch); a named graph the store holds is used.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._dataset = Dataset(default_union=True)
         bind_prefixes(self._dataset)
 
     def __repr__(self) -> str:
-        return f"<MemoryStore: {len(self.graph_names())} graphs, {len(self)} triples>"
+        return f"<MemoryStore: {len(self.graph_names())} graphs, {self.count()} triples>"
 
-    def add(self, graph_name: str, triples: Graph) -> None:
-        target = self._dataset.graph(URIRef(graph_name))
-        for triple in triples:
-            target.add(triple)
+    def __len__(self) -> int:
+        return self.count()
 
-    def graph(self, graph_name: str) -> Graph:
-        copy = bind_prefixes(Graph(identifier=URIRef(graph_name)))
-        for triple in self._named(graph_name):
-            copy.add(triple)
-        return copy
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def graph_names(self) -> list[str]:
+        from rdflib import URIRef
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
         return sorted(
             str(context.identifier)
             for context in self._dataset.graphs()
@@ -115,10 +347,62 @@ class MemoryStore:
             and len(context) > 0
         )
 
-    def union(self) -> Graph:
-        copy = bind_prefixes(Graph())
-        for name in self.graph_names():
-            for triple in self._named(name):
+    def load(
+        self, source: str | os.PathLike[str] | bytes | IO[bytes], graph: str, *, format: str | None = None
+    ) -> None:
+        from alliance_kg.loading import parse_bytes, parse_file
+
+        if isinstance(source, str | os.PathLike):
+            parsed = parse_file(Path(source), format=format)
+        else:
+            data = source if isinstance(source, bytes) else source.read()
+            parsed = parse_bytes(data, format=format_for(None, format or "turtle"))
+        self.add(graph, parsed)
+
+    def add(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        from rdflib import URIRef
+
+        target = self._dataset.graph(URIRef(graph))
+        for triple in triples:
+            target.add(triple)
+
+    def dump(self, graph: str | None, format: str, output: IO[bytes] | None = None) -> bytes | None:
+        name = format_for(None, format)
+        if graph is None:
+            data = self._dump_dataset(name)
+        else:
+            if RDF_FORMATS[name][1] and name != "json-ld":
+                raise InputError(f"{format} holds named graphs: dump one graph as turtle, nt or xml")
+            with quiet_dataset_warnings():
+                data = self.graph(graph).serialize(format=name, encoding="utf-8")
+        if output is None:
+            return data
+        output.write(data)
+        return None
+
+    def _dump_dataset(self, name: str) -> bytes:
+        from rdflib import Dataset, URIRef
+
+        from alliance_kg.namespaces import bind_prefixes
+
+        if name not in ("nquads", "trig", "json-ld"):
+            raise InputError(f"all the graphs together need a format with named graphs (nquads, trig), not {name}")
+        copy = bind_prefixes(Dataset())
+        for graph_name in self.graph_names():
+            target = copy.graph(URIRef(graph_name))
+            for triple in self._dataset.graph(URIRef(graph_name)):
+                target.add(triple)
+        with quiet_dataset_warnings():
+            return copy.serialize(format=name, encoding="utf-8")
+
+    def graph(self, graph: str) -> Graph:
+        from rdflib import Graph, URIRef
+
+        from alliance_kg.namespaces import bind_prefixes
+
+        copy = bind_prefixes(Graph(identifier=URIRef(graph)))
+        if graph in self.graph_names():
+            for triple in self._dataset.graph(URIRef(graph)):
                 copy.add(triple)
         return copy
 
@@ -128,19 +412,102 @@ class MemoryStore:
         *,
         bindings: Mapping[str, Node] | None = None,
         graph: str | None = None,
-    ) -> Result:
-        target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))
-        initial = {name: cast(Identifier, term) for name, term in (bindings or {}).items()}
+        timeout: float | None = None,
+    ) -> QueryAnswer:
+        from rdflib import URIRef
+
+        from alliance_kg.sparql_text import with_values
+
+        text = with_values(sparql, bindings)
+        target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))  # type: ignore[assignment]
+        with quiet_dataset_warnings(), _deadline(timeout):
+            result = target.query(text)
+            if result.type == "ASK":
+                return QueryAnswer("ASK", boolean=bool(result.askAnswer))
+            items = [tuple(item) for item in result]  # type: ignore[arg-type]  # evaluated now, inside the deadline
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                return QueryAnswer("CONSTRUCT" if result.type == "CONSTRUCT" else "DESCRIBE", items=items)
+            variables = [str(v) for v in (result.vars or [])]
+        return QueryAnswer("SELECT", variables=variables, items=items)
+
+    def update(self, sparql: str) -> None:
         with quiet_dataset_warnings():
-            result = target.query(sparql, initBindings=initial)
-            len(result)  # evaluate now (rdflib results are lazy), inside the filter
-        return result
+            self._dataset.update(sparql)
 
-    def __len__(self) -> int:
-        return sum(len(self._dataset.graph(URIRef(name))) for name in self.graph_names())
+    def clear(self, graph: str) -> None:
+        from rdflib import URIRef
 
-    def _named(self, graph_name: str) -> Iterator[tuple[Node, Node, Node]]:
-        name = URIRef(graph_name)
-        if name not in {context.identifier for context in self._dataset.graphs()}:
-            return iter(())
-        return iter(self._dataset.graph(name))
+        self._dataset.remove_graph(self._dataset.graph(URIRef(graph)))
+
+    def count(self, graph: str | None = None) -> int:
+        from rdflib import URIRef
+
+        names = self.graph_names() if graph is None else [graph]
+        return sum(len(self._dataset.graph(URIRef(name))) for name in names if name in self.graph_names())
+
+    def close(self) -> None:
+        """Nothing to let go of: the triples stay until the store is dropped."""
+
+    # the old interface, kept for callers that hand a whole graph around (small graphs only)
+    def union(self) -> Graph:
+        """A copy of every named graph together, as one rdflib graph."""
+        from rdflib import Graph
+
+        from alliance_kg.namespaces import bind_prefixes
+
+        copy = bind_prefixes(Graph())
+        for name in self.graph_names():
+            for triple in self.graph(name):
+                copy.add(triple)
+        return copy
+
+
+# -- timeouts in any thread ----------------------------------------------------------------------------------------
+
+
+class _Expired(BaseException):  # not an Exception, so that no `except Exception` in a parser swallows it
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Stop Python code running in *this* thread after ``seconds`` with a QueryError.
+
+    A trace function that looks at the clock on every Python function call (no line events: cheap) raises in
+    the thread that runs the query, whichever thread that is; the previous trace function is put back.
+    """
+    if seconds is None:
+        yield
+        return
+    if seconds <= 0 or seconds != seconds:
+        raise QueryError(f"a query timeout must be a positive number of seconds, not {seconds!r}")
+    import sys
+    import time
+
+    limit = time.monotonic() + seconds
+    previous = sys.gettrace()
+
+    def tracer(frame: FrameType, event: str, arg: object) -> None:
+        if time.monotonic() > limit:
+            raise _Expired
+
+    sys.settrace(tracer)
+    try:
+        yield
+    except _Expired:
+        raise QueryError(f"query stopped after the {seconds:g} s timeout") from None
+    finally:
+        sys.settrace(previous)
+
+
+def union_graph(store: Store) -> Graph:
+    """Every named graph of ``store`` together, as one new rdflib graph (for small graphs)."""
+    from rdflib import Graph
+
+    from alliance_kg.namespaces import bind_prefixes
+
+    union = bind_prefixes(Graph())
+    for name in store.graph_names():
+        for triple in store.graph(name):
+            union.add(triple)
+    return union

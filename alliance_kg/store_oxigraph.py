@@ -7,7 +7,7 @@
     store = OxigraphStore()                               # in memory
     store = OxigraphStore(path="var/kg")                  # on disk (created if missing), kept after close()
     store = OxigraphStore(path="var/kg", read_only=True)  # an existing store, opened read-only
-    kg = akg.load(store=store)
+    store = open_store("oxigraph:var/kg")                 # the same, from a store spec
 
 :class:`OxigraphStore` keeps the rules of :class:`~alliance_kg.store.Store` exactly as
 :class:`~alliance_kg.store.MemoryStore` does: graphs named by IRI strings, copies in and out, queries over the
@@ -27,12 +27,11 @@ literal by its value rather than by its text (see ``KNOWN_CHANGES`` in ``tests/t
 Values compare equal in SPARQL either way; only the text of the literal changes. ``ORDER BY`` between terms
 SPARQL does not order (literals of different languages, say) may give another order than rdflib.
 
-Bindings are given to Oxigraph as typed terms (its ``substitutions``, SPARQL SEP-0007), never pasted into
-the query. Oxigraph substitutes only variables of the top-level projection, so a bound variable the
-``SELECT`` does not project is added to the projection (its *name* only, which is checked to be a SPARQL
-variable name) and its column is removed from the result again. A ``SELECT`` that aggregates at top level
-cannot project an extra variable: binding a variable it does not project is refused with
-:class:`~alliance_kg.errors.QueryError` (project the variable, or group by it).
+Bindings are written as a ``VALUES`` block in the query's ``WHERE`` group
+(:func:`alliance_kg.sparql_text.with_values`), as on every store, never pasted in as text; Oxigraph parses
+the query itself. A ``timeout`` is checked between rows (a native Oxigraph call cannot be interrupted from
+Python): a query that takes long to produce its *first* row runs to it; ``alliance-kg serve`` runs queries in
+worker processes that it kills instead.
 
 Like rdflib, Oxigraph calls the endpoint of a ``SERVICE`` clause itself: run such queries through
 :class:`~alliance_kg.knowledge_graph.KnowledgeGraph`, which applies the federation policy first.
@@ -43,18 +42,20 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from alliance_kg.errors import InputError, QueryError
+from alliance_kg.errors import InputError, QueryError, RDFSyntaxError
 from alliance_kg.namespaces import bind_prefixes
+from alliance_kg.sparql_text import has_dataset_clause, with_values
+from alliance_kg.store import RDF_FORMATS, QueryAnswer, format_for
 
 __all__ = ["OxigraphStore", "from_oxigraph", "to_oxigraph"]
 
@@ -114,61 +115,30 @@ def _default_prefixes() -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in bind_prefixes(Graph()).namespaces() if prefix}
 
 
-@functools.lru_cache(maxsize=256)
-def _projected(sparql: str, bound: frozenset[str]) -> tuple[str, tuple[str, ...]]:
-    """``sparql`` with the bound variables its top-level SELECT does not project added to the projection.
-
-    Returns the text to run and the names added (their columns are dropped from the result).
-    """
-    from rdflib.plugins.sparql import prepareQuery
-
-    head = _SELECT_HEAD.match(sparql)
-    if head is None or not bound:
-        return sparql, ()
-    rest = sparql[head.end() :].lstrip()
-    if rest.startswith("*"):
-        return sparql, ()
-    try:
-        algebra = prepareQuery(sparql, initNs=_default_prefixes()).algebra
-    except Exception:  # rdflib cannot read it: let Oxigraph run it as it is (and report what is wrong)
-        return sparql, ()
-    projected = {str(variable) for variable in (algebra.get("PV") or [])}
-    missing = tuple(sorted(bound - projected))
-    if not missing:
-        return sparql, ()
-    if _aggregates(algebra):
-        raise QueryError(
-            "OxigraphStore cannot bind variables that an aggregating SELECT does not project: "
-            + ", ".join(f"?{name}" for name in missing)
-            + " (project them, or group by them)"
-        )
-    added = " ".join(f"?{name}" for name in missing)
-    return f"{sparql[: head.end()]} {added} {sparql[head.end() :]}", missing
-
-
-def _aggregates(algebra: object) -> bool:
-    """Whether the top-level SELECT of a translated query groups its solutions (GROUP BY or an aggregate)."""
-    node = getattr(algebra, "p", None)
-    while getattr(node, "name", None) in _ABOVE_GROUPING:
-        node = getattr(node, "p", None)
-    return getattr(node, "name", None) == "AggregateJoin"
-
-
-_ABOVE_GROUPING: Final = frozenset(
-    {"Slice", "Distinct", "Reduced", "OrderBy", "Project", "Extend", "Filter", "ToMultiSet"}
-)
-
-
 # -- the store ----------------------------------------------------------------------------------------------
+
+
+_OX_FORMATS: Final = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "xml": ox.RdfFormat.RDF_XML,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
+
+_GRAPH_NAMES: Final = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) } ORDER BY ?g"
 
 
 class OxigraphStore:
     """A :class:`~alliance_kg.store.Store` kept by Oxigraph: in memory, or on disk under ``path``.
 
     ``path`` is a folder (created if missing) that keeps the data after :meth:`close`; ``read_only=True``
-    opens an existing store without changing it (``add`` is then refused). Raises
+    opens an existing store without changing it (loading and updates are then refused). Raises
     :class:`~alliance_kg.errors.InputError` when ``path`` cannot be opened as an Oxigraph store.
     """
+
+    kind = "oxigraph"
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
@@ -181,9 +151,14 @@ class OxigraphStore:
                 self._store = ox.Store()
             elif read_only:
                 if not self.path.is_dir():
-                    raise InputError("no Oxigraph store at this path", path=self.path)
+                    raise InputError(
+                        "no Oxigraph store at this path (fill one with: alliance-kg build --store oxigraph:PATH)",
+                        path=self.path,
+                    )
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                if self.path.exists() and not self.path.is_dir():
+                    raise InputError("not a folder: an Oxigraph store is a folder", path=self.path)
                 self._store = ox.Store(str(self.path))
         except OSError as error:
             raise InputError(f"cannot open the Oxigraph store: {error}", path=self.path) from None
@@ -192,32 +167,99 @@ class OxigraphStore:
         where = "in memory" if self.path is None else str(self.path) + (" (read-only)" if self.read_only else "")
         if self._store is None:
             return f"<OxigraphStore {where}: closed>"
-        return f"<OxigraphStore {where}: {len(self.graph_names())} graphs, {len(self)} triples>"
+        return f"<OxigraphStore {where}: {len(self.graph_names())} graphs, {self.count()} triples>"
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- the Store interface --
 
-    def add(self, graph_name: str, triples: Graph) -> None:
-        store = self._open()
-        if self.read_only:
-            raise InputError("this Oxigraph store was opened read-only: nothing can be added", path=self.path)
-        name = ox.NamedNode(graph_name)
-        quads = self._quads(triples, name)
-        if len(triples) >= BULK_THRESHOLD:
+    def graph_names(self) -> list[str]:
+        answer = self._open().query(_GRAPH_NAMES)
+        try:
+            assert isinstance(answer, ox.QuerySolutions)
+            return [row[0].value for row in answer if row[0] is not None]
+        finally:
+            del answer  # see _UNSENDABLE
+
+    def load(
+        self, source: str | os.PathLike[str] | bytes | IO[bytes], graph: str, *, format: str | None = None
+    ) -> None:
+        """Parse RDF into ``graph`` with Oxigraph's parser (a file with the bulk loader, when big).
+
+        Formats with named graphs (N-Quads, TriG) put every quad in ``graph``; nothing reaches the network
+        (Oxigraph's parsers load no remote context or entity).
+        """
+        store = self._writable()
+        path = Path(source) if isinstance(source, str | os.PathLike) else None
+        name = format_for(path, format) if path is not None or format is not None else "turtle"
+        rdf_format = _OX_FORMATS[name]
+        if path is not None:
+            _check_input(path)
+        try:
+            if RDF_FORMATS[name][1]:
+                quads = ox.parse(path=str(path), format=rdf_format) if path else ox.parse(source, format=rdf_format)  # type: ignore[arg-type]
+                target = ox.NamedNode(graph)
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+                del quads  # see _UNSENDABLE
+            elif path is not None and path.stat().st_size >= BULK_THRESHOLD * 100:
+                store.bulk_load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(graph))
+            elif path is not None:
+                store.load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(graph))
+            else:
+                store.load(source, format=rdf_format, to_graph=ox.NamedNode(graph))  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise RDFSyntaxError(
+                f"{name} syntax error: {_syntax_message(error)}",
+                path=path,
+                line=error.lineno,
+                column=error.offset,
+            ) from None
+        except (OSError, ValueError) as error:
+            raise InputError(f"cannot load into the Oxigraph store: {error}", path=path) from None
+
+    def add(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        store = self._writable()
+        name = ox.NamedNode(graph)
+        quads = list(self._quads(triples, name))
+        if len(quads) >= BULK_THRESHOLD:
             store.bulk_extend(quads)
         else:
             store.extend(quads)
 
-    def graph(self, graph_name: str) -> Graph:
-        copy = bind_prefixes(Graph(identifier=URIRef(graph_name)))
-        _fill(copy, self._open(), ox.NamedNode(graph_name))
+    def dump(self, graph: str | None, format: str, output: IO[bytes] | None = None) -> bytes | None:
+        store = self._open()
+        name = format_for(None, format)
+        if graph is None:
+            if not RDF_FORMATS[name][1]:
+                raise InputError(f"all the graphs together need a format with named graphs (nquads, trig), not {name}")
+            data = store.dump(format=_OX_FORMATS[name], prefixes=_default_prefixes())
+        else:
+            if RDF_FORMATS[name][1]:
+                raise InputError(f"{format} holds named graphs: dump one graph as turtle, nt or xml")
+            options: dict[str, object] = {"from_graph": ox.NamedNode(graph)}
+            if name in ("turtle", "xml"):
+                options["prefixes"] = _default_prefixes()
+            data = store.dump(format=_OX_FORMATS[name], **options)  # type: ignore[arg-type]
+        assert isinstance(data, bytes)
+        if output is None:
+            return data
+        output.write(data)
+        return None
+
+    def graph(self, graph: str) -> Graph:
+        copy = bind_prefixes(Graph(identifier=URIRef(graph)))
+        _fill(copy, self._open(), ox.NamedNode(graph))
         return copy
 
-    def graph_names(self) -> list[str]:
-        store = self._open()
-        names = list(store.named_graphs())
-        return sorted(name.value for name in names if isinstance(name, ox.NamedNode) and _has_triples(store, name))
-
     def union(self) -> Graph:
+        """A copy of every named graph together, as one rdflib graph (for small graphs)."""
         copy = bind_prefixes(Graph())
         store = self._open()
         for name in self.graph_names():
@@ -230,28 +272,49 @@ class OxigraphStore:
         *,
         bindings: Mapping[str, Node] | None = None,
         graph: str | None = None,
-    ) -> Result:
+        timeout: float | None = None,
+    ) -> QueryAnswer:
         store = self._open()
-        bound = dict(bindings or {})
-        for key in bound:
-            if not _VARNAME.match(key):
-                raise QueryError(f"not a SPARQL variable name: {key!r}")
-        text, added = _projected(sparql, frozenset(bound))
+        text = with_values(sparql, bindings)
         options: dict[str, object] = {"prefixes": _default_prefixes()}
-        if graph is None:
-            options["use_default_graph_as_union"] = True
-        else:
+        if graph is not None:
             options["default_graph"] = ox.NamedNode(graph)
-        if bound:
-            options["substitutions"] = {ox.Variable(key): to_oxigraph(term) for key, term in bound.items()}
-        answer = store.query(text, **options)  # type: ignore[arg-type]
+        elif not has_dataset_clause(text):  # a FROM clause chooses the dataset itself, as on every store
+            options["use_default_graph_as_union"] = True
+        deadline = None if timeout is None else time.monotonic() + _positive(timeout)
         try:
-            return _result(answer, hidden=set(added))
-        finally:
-            del answer  # see _UNSENDABLE
+            answer = store.query(text, **options)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise _query_syntax_error(error) from None
+        except OSError as error:
+            raise QueryError(f"query failed: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryAnswer("ASK", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            items = _triples(answer, deadline, timeout)
+            if _is_describe(sparql):
+                return QueryAnswer("DESCRIBE", items=items)
+            return QueryAnswer("CONSTRUCT", items=items)
+        variables = [variable.value for variable in answer.variables]
+        return QueryAnswer("SELECT", variables=variables, items=_solutions(answer, deadline, timeout))
 
-    def __len__(self) -> int:
-        answer = self._open().query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }")
+    def update(self, sparql: str) -> None:
+        try:
+            self._writable().update(sparql, prefixes=_default_prefixes())
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL Update syntax error: {error}") from None
+        except OSError as error:
+            raise QueryError(f"update failed: {error}") from None
+
+    def clear(self, graph: str) -> None:
+        self._writable().remove_graph(ox.NamedNode(graph))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }"
+            answer = self._open().query(query)
+        else:
+            answer = self._open().query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(graph))
         try:
             assert isinstance(answer, ox.QuerySolutions)
             count = next(answer)[0]
@@ -259,36 +322,22 @@ class OxigraphStore:
             del answer  # see _UNSENDABLE
         return int(count.value) if isinstance(count, ox.Literal) else 0
 
-    # -- beyond the interface --
-
-    def load_file(self, graph_name: str, path: str | os.PathLike[str], *, format: str = "nt") -> None:
-        """Load an N-Triples (``nt``) or Turtle (``ttl``) file into ``graph_name`` with Oxigraph's bulk loader.
-
-        Much faster than parsing with rdflib and calling :meth:`add`, for files of millions of triples.
-        """
-        store = self._open()
-        if self.read_only:
-            raise InputError("this Oxigraph store was opened read-only: nothing can be added", path=self.path)
-        formats = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
-        if format not in formats:
-            raise ValueError(f"format must be one of {', '.join(formats)}, not {format!r}")
-        try:
-            store.bulk_load(path=str(path), format=formats[format], to_graph=ox.NamedNode(graph_name))
-        except (OSError, SyntaxError) as error:
-            raise InputError(f"cannot load into the Oxigraph store: {error}", path=Path(path)) from None
-
     def close(self) -> None:
         """Write everything to disk and let go of the store (its folder can then be opened again)."""
         if self._store is not None:
-            if not self.read_only:
+            if not self.read_only and self.path is not None:
                 self._store.flush()
             self._store = None
 
-    def __enter__(self) -> OxigraphStore:
-        return self
+    # -- beyond the interface --
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def load_file(self, graph_name: str, path: str | os.PathLike[str], *, format: str = "nt") -> None:
+        """Load an RDF file into ``graph_name`` (the same as :meth:`load`, kept for older callers)."""
+        self.load(path, graph_name, format=format)
+
+    def optimize(self) -> None:
+        """Compact the on-disk store after a big load (faster reads afterwards)."""
+        self._writable().optimize()
 
     # -- internals --
 
@@ -296,6 +345,12 @@ class OxigraphStore:
         if self._store is None:
             raise ValueError("this OxigraphStore is closed")
         return self._store
+
+    def _writable(self) -> ox.Store:
+        store = self._open()
+        if self.read_only:
+            raise InputError("this Oxigraph store was opened read-only: nothing can be changed", path=self.path)
+        return store
 
     @staticmethod
     def _quads(triples: Iterable[tuple[Node, Node, Node]], name: ox.NamedNode) -> Iterator[ox.Quad]:
@@ -322,16 +377,74 @@ class OxigraphStore:
 
 # _UNSENDABLE: pyoxigraph's iterators (QuerySolutions, QueryTriples, QuadIter, GraphNameIter) must be dropped
 # by the thread that made them, or PyO3 raises "is unsendable, but is being dropped on another thread" from
-# the garbage collector. A frame kept alive by an exception (rdflib's and pyparsing's parsers keep some) would
-# keep its locals, so every local holding one is deleted before its function returns.
+# the garbage collector. A frame kept alive by an exception would keep its locals, so every local holding one
+# is deleted before its function returns.
 
 
-def _has_triples(store: ox.Store, name: ox.NamedNode) -> bool:
-    quads = store.quads_for_pattern(None, None, None, name)
+def _positive(timeout: float) -> float:
+    if not timeout > 0:
+        raise QueryError(f"a query timeout must be a positive number of seconds, not {timeout!r}")
+    return timeout
+
+
+def _expired(deadline: float | None, timeout: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryError(f"query stopped after the {timeout:g} s timeout")
+
+
+def _solutions(
+    answer: ox.QuerySolutions, deadline: float | None, timeout: float | None
+) -> Iterator[tuple[Identifier | None, ...]]:
     try:
-        return next(quads, None) is not None
+        width = len(answer.variables)
+        for solution in answer:
+            _expired(deadline, timeout)
+            yield tuple(None if solution[i] is None else from_oxigraph(solution[i]) for i in range(width))
+    except OSError as error:
+        raise QueryError(f"query failed: {error}") from None
     finally:
-        del quads  # see _UNSENDABLE
+        del answer  # see _UNSENDABLE
+
+
+def _triples(
+    answer: ox.QueryTriples, deadline: float | None, timeout: float | None
+) -> Iterator[tuple[Identifier, Identifier, Identifier]]:
+    try:
+        for triple in answer:
+            _expired(deadline, timeout)
+            yield from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object)
+    except OSError as error:
+        raise QueryError(f"query failed: {error}") from None
+    finally:
+        del answer  # see _UNSENDABLE
+
+
+def _is_describe(sparql: str) -> bool:
+    from alliance_kg.named_queries import query_form
+
+    return query_form(sparql) == "DESCRIBE"
+
+
+def _query_syntax_error(error: SyntaxError) -> QueryError:
+    """Oxigraph's "error at LINE:COLUMN: ..." as a QueryError with line and column."""
+    message = str(error.msg if error.msg else error)
+    where = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if where is None:
+        return QueryError(f"SPARQL syntax error: {message}")
+    return QueryError(f"SPARQL syntax error: {where[3]}", line=int(where[1]), column=int(where[2]))
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    return str(error.msg if error.msg else error)
+
+
+def _check_input(path: Path) -> None:
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", path=path)
+    if not path.is_file():  # a device, FIFO or socket (e.g. a link to /dev/zero) could hang or never end
+        raise InputError("is not a regular file", path=path)
 
 
 def _fill(graph: Graph, store: ox.Store, name: ox.NamedNode) -> None:
@@ -341,37 +454,3 @@ def _fill(graph: Graph, store: ox.Store, name: ox.NamedNode) -> None:
             graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)))
     finally:
         del quads  # see _UNSENDABLE
-
-
-def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *, hidden: set[str]) -> Result:
-    """Oxigraph's answer as an evaluated rdflib :class:`~rdflib.query.Result` (as MemoryStore returns)."""
-    try:
-        if isinstance(answer, ox.QueryBoolean):
-            result = Result("ASK")
-            result.askAnswer = bool(answer)
-            return result
-        if isinstance(answer, ox.QueryTriples):
-            result = Result("CONSTRUCT")
-            graph = bind_prefixes(Graph())
-            for triple in answer:
-                graph.add(
-                    (from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object))
-                )
-            result.graph = graph
-            return result
-        columns = [(index, Variable(variable.value)) for index, variable in enumerate(answer.variables)]
-        columns = [(index, variable) for index, variable in columns if str(variable) not in hidden]
-        rows: list[Mapping[Variable, Identifier]] = []
-        for solution in answer:
-            row: dict[Variable, Identifier] = {}
-            for index, variable in columns:
-                value = solution[index]
-                if value is not None:
-                    row[variable] = from_oxigraph(value)
-            rows.append(row)
-        result = Result("SELECT")
-        result.vars = [variable for _, variable in columns]
-        result.bindings = rows
-        return result
-    finally:
-        del answer  # see _UNSENDABLE

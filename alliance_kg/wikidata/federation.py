@@ -34,6 +34,11 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from alliance_kg.errors import QueryError, ServiceError
+from alliance_kg.sparql_text import IRIREF as _IRIREF
+from alliance_kg.sparql_text import keyword_at as _keyword_at
+from alliance_kg.sparql_text import matching_brace
+from alliance_kg.sparql_text import next_token as _next_token
+from alliance_kg.sparql_text import skip_blank as _skip_blank
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -113,78 +118,7 @@ class ServiceClause:
     body: str
 
 
-_IRIREF: Final = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _TERM: Final = re.compile(r"[^\s{]+")
-
-
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i]
-    if text.startswith(quote * 3, i):
-        end = i + 3
-        while end < len(text):
-            if text[end] == "\\":
-                end += 2
-            elif text.startswith(quote * 3, end):
-                return end + 3
-            else:
-                end += 1
-        return len(text)
-    end = i + 1
-    while end < len(text) and text[end] not in (quote, "\n"):
-        end += 2 if text[end] == "\\" else 1
-    return end + 1
-
-
-def _skip_blank(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-        elif text[i] == "#":
-            newline = text.find("\n", i)
-            i = len(text) if newline == -1 else newline + 1
-        else:
-            break
-    return i
-
-
-def _next_token(text: str, i: int) -> int:
-    """Skip a comment, string or IRI starting at ``i`` (return its end), or return ``i`` if none starts there."""
-    if text[i] == "#":
-        newline = text.find("\n", i)
-        return len(text) if newline == -1 else newline + 1
-    if text[i] in "\"'":
-        return _skip_string(text, i)
-    if text[i] == "<":
-        match = _IRIREF.match(text, i)
-        if match:
-            return match.end()
-    return i
-
-
-def _matching_brace(text: str, start: int) -> int:
-    depth = 0
-    i = start
-    while i < len(text):
-        skipped = _next_token(text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise QueryError("unbalanced braces after SERVICE")
-
-
-def _keyword_at(text: str, i: int, word: str) -> bool:
-    if text[i : i + len(word)].upper() != word:
-        return False
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + len(word)] if i + len(word) < len(text) else " "
-    return not (before.isalnum() or before in "_:?$-") and not (after.isalnum() or after in "_:-")
 
 
 def service_clauses(query_text: str) -> list[ServiceClause]:
@@ -215,7 +149,7 @@ def service_clauses(query_text: str) -> list[ServiceClause]:
         j = _skip_blank(query_text, match.end())
         if j >= len(query_text) or query_text[j] != "{":
             raise QueryError("SERVICE without a { ... } block")
-        end = _matching_brace(query_text, j)
+        end = matching_brace(query_text, j, "SERVICE")
         clauses.append(ServiceClause(target=target, silent=silent, body=query_text[j + 1 : end]))
         i = j + 1  # a SERVICE may hold another one
     return clauses
@@ -446,13 +380,13 @@ def run_federated(
     from rdflib import Graph
     from rdflib.term import Identifier
 
-    from alliance_kg.store import quiet_dataset_warnings
+    from alliance_kg.store import quiet_dataset_warnings, union_graph
     from alliance_kg.wikidata.client import WikidataClient
 
     check_services(query_text, allow=allow, name=name, resolve=resolve)
     prepared = _parse(query_text, name)
     clauses = service_clauses(query_text)
-    graph = target if isinstance(target, Graph) else target.union()
+    graph = target if isinstance(target, Graph) else union_graph(target)
     client = client or WikidataClient(timeout=min(timeout, 60.0))
     deadline = time.monotonic() + timeout
     with _answering_services(prepared, clauses, client, deadline, name), quiet_dataset_warnings():

@@ -1,0 +1,146 @@
+"""Entities looked up in the store, a few at a time: labels for result columns, names for entity parameters.
+
+The store is asked only about the entities a query needs: the labels of the IRIs in an answer (one query per
+few hundred IRIs), and, to resolve an entity parameter given as a name, the entities whose label or IRI
+contains a word of that name. The candidates found are then judged by
+:meth:`alliance_kg.named_queries.EntityIndex.resolve`, the one resolver of the project, so a name means the
+same whatever the size of the graph; nothing pulls every label of a million-triple graph into memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final
+
+from alliance_kg.named_queries import EntityIndex, Parameter, _fold, expand_name
+
+if TYPE_CHECKING:
+    from alliance_kg.store import Store
+
+__all__ = ["StoreEntities"]
+
+_BATCH: Final = 400
+#: How many entities of a class an error message may draw its hints from.
+_HINT_POOL: Final = 500
+
+_PREFIXES: Final = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+)
+_LABELS: Final = (
+    _PREFIXES + "SELECT ?s ?label WHERE { ?s rdfs:label|skos:prefLabel ?label . FILTER(isLiteral(?label)) }"
+)
+_TYPES: Final = "SELECT ?s ?type WHERE { ?s a ?type . FILTER(isIRI(?type)) }"
+_BY_WORD: Final = (
+    _PREFIXES
+    + "SELECT DISTINCT ?s WHERE { { ?s rdfs:label|skos:prefLabel ?label . "
+    + "FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?label)), ?word)) } UNION "
+    + "{ ?s a ?type . FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?s)), ?iriword)) } }"
+)
+_POOL: Final = "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
+_ANY_POOL: Final = (
+    _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
+)
+
+
+class StoreEntities:
+    """Labels and types of the store's entities, asked for when needed and kept once asked (thread-safe)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._labels: dict[str, dict[str, str]] = {}
+        self._types: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    # -- labels --
+
+    def labels(self, iris: Iterable[str]) -> Mapping[str, Mapping[str, str]]:
+        """``{iri: {language: label}}`` for the given IRIs (an IRI without labels maps to ``{}``)."""
+        wanted = sorted(set(iris))
+        with self._lock:
+            missing = [iri for iri in wanted if iri not in self._labels]
+        for start in range(0, len(missing), _BATCH):
+            self._fetch(missing[start : start + _BATCH])
+        with self._lock:
+            return {iri: self._labels.get(iri, {}) for iri in wanted}
+
+    def types(self, iris: Iterable[str]) -> Mapping[str, frozenset[str]]:
+        """``{iri: classes}`` (asserted and inferred) for the given IRIs."""
+        wanted = sorted(set(iris))
+        with self._lock:
+            missing = [iri for iri in wanted if iri not in self._types]
+        for start in range(0, len(missing), _BATCH):
+            self._fetch(missing[start : start + _BATCH])
+        with self._lock:
+            return {iri: self._types.get(iri, frozenset()) for iri in wanted}
+
+    def index(self, iris: Iterable[str]) -> EntityIndex:
+        """An :class:`~alliance_kg.named_queries.EntityIndex` of just these entities."""
+        wanted = sorted(set(iris))
+        labels = self.labels(wanted)
+        types = self.types(wanted)
+        return EntityIndex(
+            labels={iri: labels[iri] for iri in wanted if labels[iri]},
+            types={iri: types[iri] for iri in wanted if types[iri]},
+        )
+
+    # -- names --
+
+    def resolve(self, text: str, parameter: Parameter) -> str:
+        """The IRI that ``text`` (an IRI, a prefixed name or a label) names; see :meth:`EntityIndex.resolve`.
+
+        Raises :class:`~alliance_kg.errors.ParameterError` listing candidates for an unknown or ambiguous name.
+        """
+        candidates: set[str] = set()
+        iri = expand_name(text)
+        if iri is not None:
+            candidates.add(iri)
+        words = sorted(_fold(text).split(), key=len, reverse=True)
+        if words:
+            candidates.update(self._containing(words[0]))
+        index = self.index(candidates)
+        try:
+            return index.resolve(text, parameter)
+        except Exception:
+            pool = self._pool(parameter.entity_class)
+            return self.index(candidates | set(pool)).resolve(text, parameter)  # raises, with hints from the pool
+
+    def _containing(self, word: str) -> list[str]:
+        from rdflib import Literal
+
+        iri_word = word.replace(" ", "-")
+        answer = self._store.query(_BY_WORD, bindings={"word": Literal(word), "iriword": Literal(iri_word)})
+        return [str(row[0]) for row in answer if row[0] is not None]
+
+    def _pool(self, cls: str | None) -> list[str]:
+        from rdflib import URIRef
+
+        if cls is None:
+            answer = self._store.query(_ANY_POOL)
+        else:
+            answer = self._store.query(_POOL, bindings={"class": URIRef(cls)})
+        return [str(row[0]) for row in answer if row[0] is not None]
+
+    def _fetch(self, iris: list[str]) -> None:
+        from rdflib import Literal, URIRef
+
+        from alliance_kg.sparql_text import with_rows
+
+        labels: dict[str, dict[str, str]] = {iri: {} for iri in iris}
+        types: dict[str, set[str]] = {iri: set() for iri in iris}
+        rows = [[URIRef(iri)] for iri in iris]
+        for query, target in ((_LABELS, "labels"), (_TYPES, "types")):
+            for subject, value in self._store.query(with_rows(query, ["s"], rows)):
+                key = str(subject)
+                if key not in labels:
+                    continue
+                if target == "labels" and isinstance(value, Literal):
+                    lang = value.language or ""
+                    by_lang = labels[key]
+                    if lang not in by_lang or str(value) < by_lang[lang]:
+                        by_lang[lang] = str(value)
+                elif target == "types" and value is not None:
+                    types[key].add(str(value))
+        with self._lock:
+            self._labels.update(labels)
+            self._types.update({iri: frozenset(classes) for iri, classes in types.items()})
