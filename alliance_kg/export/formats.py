@@ -40,15 +40,14 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeAlias
 
 import networkx as nx
 
+from alliance_kg.atomic import write_atomic
 from alliance_kg.errors import InputError, ParameterError
 from alliance_kg.export.projections import ATTRIBUTE_TYPES
 
@@ -71,48 +70,15 @@ Scalar = str | int | float | bool
 # -- atomic files -----------------------------------------------------------------
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: Path, content: bytes) -> Path:
-    """Write ``content`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+    """Write ``content`` to ``path`` atomically with :func:`alliance_kg.atomic.write_atomic`.
 
     Raises :class:`InputError` naming ``path`` when it cannot be written; the
     temporary file is removed on any error. A symbolic link is followed (the
     file it points to is replaced, not the link), and a target that is not a
     regular file (``/dev/stdout``, a FIFO) is written through, not replaced.
     """
-    path = Path(path)
-    target = path.resolve() if path.is_symlink() else path
-    if target.exists() and not target.is_file() and not target.is_dir():
-        try:
-            with target.open("wb") as handle:
-                handle.write(content)
-                handle.flush()
-        except OSError as error:
-            raise InputError(f"cannot write: {error.strerror or error}", path=path) from error
-        return path
-    path = target
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise InputError(f"cannot write here: {error.strerror or error}", path=path) from error
-    try:
-        Path(temp_name).chmod(0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp_name).replace(path)  # os.replace: atomic on POSIX
-    except BaseException as error:
-        Path(temp_name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InputError(f"cannot write: {error.strerror or error}", path=path) from error
-        raise
-    return path
+    return write_atomic(path, content)
 
 
 # -- values -----------------------------------------------------------------------

@@ -15,15 +15,14 @@ or a city's country, a vehicle's manufacturer), for ``build`` to print as warnin
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from alliance_kg.atomic import write_atomic
 from alliance_kg.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -174,14 +173,7 @@ def write_enrichment(enrichment: Enrichment, path: str | Path = DEFAULT_ENRICHME
         "# Wikidata data is CC0. Regenerate with `alliance-kg enrich`; `alliance-kg build` includes it if present.\n"
     )
     body = enrichment.graph.serialize(format="turtle")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(header + body)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, header + body)
     return path
 
 

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from alliance_kg.atomic import write_atomic
 from alliance_kg.errors import InputError
 
 if TYPE_CHECKING:
@@ -272,14 +271,7 @@ def write_mapping_set(mapping_set: MappingSet, path: str | Path) -> Path:
     """Write a mapping set as SSSOM/TSV to ``path`` atomically (a temporary file renamed over it)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(dumps_mapping_set(mapping_set))
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps_mapping_set(mapping_set))
     return path
 
 
