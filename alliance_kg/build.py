@@ -45,11 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import _TripleCanonicalizer
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from alliance_kg.atomic import write_atomic
 from alliance_kg.errors import BuildError, InputError, RejectedBuildError
 from alliance_kg.loading import load_project
 from alliance_kg.namespaces import (
@@ -61,6 +62,7 @@ from alliance_kg.namespaces import (
     short,
 )
 from alliance_kg.reasoning import Inconsistency, reason
+from alliance_kg.store import quiet_dataset_warnings
 from alliance_kg.validation import ValidationReport, validate
 
 __all__ = ["ENRICHMENT_FILE", "RELEASE_FILES", "BuildResult", "build"]
@@ -98,6 +100,8 @@ class BuildResult:
     report: ValidationReport = field(repr=False)
     inconsistencies: tuple[Inconsistency, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: the on-disk store written beside the release (``store="oxigraph:PATH"``), else None
+    store: Path | None = None
 
     def summary_text(self) -> str:
         """A short report for people: entities per class, triple counts, verdicts."""
@@ -156,37 +160,27 @@ def _sorted_ntriples(triples: list[_Triple]) -> bytes:
 
 
 def _trig(named_graphs: list[tuple[str, list[_Triple]]]) -> bytes:
-    """TriG for named graphs, in the given order (rdflib's TriG writer orders graphs by hash)."""
-    prefixes: set[str] = set()
-    blocks: list[str] = []
+    """TriG for named graphs, in the given order, each written by rdflib's TriG serialiser.
+
+    rdflib's TriG writer orders the graphs of a dataset by hash, so each named graph is serialised as a TriG
+    document of its own (a dataset holding that one graph) and the documents are concatenated: a TriG file
+    may repeat ``@prefix`` lines, and blank node labels are shared across the whole file.
+    """
+    documents: list[bytes] = []
     for name, triples in named_graphs:
-        turtle = _sorted_graph(triples).serialize(format="turtle")
-        body: list[str] = []
-        for line in turtle.splitlines():
-            if line.startswith("@prefix "):
-                prefixes.add(line)
-            elif line.strip() or body:
-                body.append(f"    {line}" if line.strip() else "")
-        while body and not body[-1]:
-            body.pop()
-        blocks.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
-    head = "\n".join(sorted(prefixes)) + "\n\n" if prefixes else ""
-    return (head + "\n".join(blocks)).encode("utf-8")
+        dataset = Dataset()
+        bind_prefixes(dataset)
+        graph = dataset.graph(URIRef(name))
+        for triple in triples:
+            graph.add(triple)
+        with quiet_dataset_warnings():  # rdflib's own TriG writer calls Dataset methods rdflib deprecates
+            documents.append(dataset.serialize(format="trig", encoding="utf-8"))
+    return b"\n".join(document.rstrip(b"\n") + b"\n" for document in documents)
 
 
 def _write(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically (temporary file, then ``os.replace``)."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, _umasked(0o644))  # mkstemp makes files 0600; a release is for everyone to read
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp_name).replace(path)  # os.replace: atomic on POSIX
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    """Write ``content`` to ``path`` atomically (:func:`alliance_kg.atomic.write_atomic`)."""
+    write_atomic(path, content)
 
 
 # -- the summary --------------------------------------------------------------
@@ -303,6 +297,7 @@ def build(
     ontology_paths: Iterable[str | Path] | None = None,
     shape_paths: Iterable[str | Path] | None = None,
     enrichment_path: str | Path | None = None,
+    store: str | None = None,
 ) -> BuildResult:
     """Validate, reason and write a release into ``out_dir`` (see the module docstring).
 
@@ -316,8 +311,22 @@ def build(
     inconsistent, :class:`BuildError` when the folder cannot be written, and
     the loading errors for unreadable input; in every case the previous
     contents of ``out_dir`` are left as they were.
+
+    ``store`` (a store spec, default ``$ALLIANCE_KG_STORE`` or ``memory``) ``oxigraph:PATH`` also writes the
+    release's named graphs into an on-disk Oxigraph store at ``PATH``
+    (:func:`alliance_kg.store_release.write_store`), which ``query``, ``export``, ``serve`` and ``validate``
+    then open without parsing or reasoning anything again.
     """
+    from alliance_kg.store import parse_store_spec
+
     out_dir = Path(out_dir).absolute()
+    spec = parse_store_spec(store)
+    if spec.kind == "sparql":
+        raise BuildError(f"a build writes a local store; put the release on {spec.location} with alliance-kg publish")
+    if spec.kind == "oxigraph":
+        from alliance_kg.store_release import _check_replaceable as _check_store
+
+        _check_store(Path(str(spec.location)).absolute())
     _check_replaceable(out_dir)
     project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
     report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
@@ -383,6 +392,14 @@ def build(
         "summary.json": (json.dumps(summary, indent=2, sort_keys=False) + "\n").encode("utf-8"),
     }
 
+    store_path: Path | None = None
+    if spec.kind == "oxigraph":
+        from alliance_kg.store_release import write_store
+
+        graphs = {name: _sorted_graph(triples) for name, triples in named_graphs}
+        about = {"version": summary["version"], "release": str(out_dir)}
+        store_path = write_store(str(spec.location), graphs, about=about)
+
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -416,4 +433,5 @@ def build(
         report=report,
         inconsistencies=reasoning.inconsistencies,
         warnings=warnings,
+        store=store_path,
     )

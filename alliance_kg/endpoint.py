@@ -145,16 +145,20 @@ def negotiate(accept: str | None, kind: str) -> str | None:
 
 
 def write_dataset(kg: KnowledgeGraph, folder: Path) -> Path:
-    """Write the knowledge graph's named graphs as one N-Quads file in ``folder``; return its path."""
+    """Write the knowledge graph's named graphs as one N-Quads file in ``folder`` (the store's own
+    serialiser); return its path."""
     path = folder / "alliance-kg.nq"
-    with path.open("w", encoding="utf-8") as out:
-        for name in kg.store.graph_names():
-            text = kg.store.graph(name).serialize(format="nt")
-            for line in text.splitlines():
-                line = line.strip()
-                if line.endswith(" ."):
-                    out.write(f"{line[:-2]} <{name}> .\n")
+    with path.open("wb") as out:
+        kg.store.dump(None, "nquads", out)
     return path
+
+
+def _on_disk(kg: KnowledgeGraph) -> Path | None:
+    """The folder of the on-disk Oxigraph store ``kg`` reads, which workers can open read-only themselves."""
+    path = getattr(kg.store, "path", None)
+    if kg.store.kind == "oxigraph" and isinstance(path, Path) and path.is_dir():
+        return path
+    return None
 
 
 # -- worker processes -------------------------------------------------------------------------------------------
@@ -192,8 +196,11 @@ def _worker_main() -> None:  # pragma: no cover - runs in the worker processes
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    store = ox.Store()
-    store.bulk_load(path=data_path, format=ox.RdfFormat.N_QUADS)
+    if Path(data_path).is_dir():  # an on-disk Oxigraph store: opened read-only, shared by every worker
+        store = ox.Store.read_only(data_path)
+    else:
+        store = ox.Store()
+        store.bulk_load(path=data_path, format=ox.RdfFormat.N_QUADS)
     answers.send("ready")
     while True:
         try:
@@ -592,7 +599,7 @@ class Endpoint:
         kg = self._kg if self._kg is not None else load()
         self._folder = Path(tempfile.mkdtemp(prefix="alliance-kg-endpoint-"))
         try:
-            data = write_dataset(kg, self._folder)
+            data = _on_disk(kg) or write_dataset(kg, self._folder)
             self._graphs = kg.store.graph_names()
             prefixes = kg.prefixes()
             limit = self.memory_limit_mb * 1024 * 1024 if self.memory_limit_mb else None

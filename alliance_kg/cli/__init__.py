@@ -9,7 +9,10 @@ Exit status (every command):
 * 1: the data does not conform to the shapes or is inconsistent;
 * 2: an error (unreadable or malformed input, missing files, ...), reported on
   stderr as one message without a traceback;
-* 130: interrupted (Ctrl-C).
+* 130: interrupted (Ctrl-C);
+* 141 (128 + SIGPIPE, what a shell reports for a program a closed pipe ends): the reader of standard output
+  went away (``alliance-kg queries | head -3``); the command stops quietly, without a message or a
+  traceback, like the Unix tools a pipe usually holds.
 
 Adding a command: write ``alliance_kg/cli/NAME.py`` with ``NAME``, ``HELP``
 (one line), optionally ``DESCRIPTION``, ``add_arguments(parser)`` and
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, cast
@@ -30,12 +34,13 @@ from typing import Protocol, cast
 from alliance_kg import __version__
 from alliance_kg.errors import AllianceKGError
 
-__all__ = ["COMMANDS", "EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "main"]
+__all__ = ["COMMANDS", "EXIT_BROKEN_PIPE", "EXIT_ERROR", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "main"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 #: The command modules, in the order ``--help`` lists them.
 COMMANDS: list[str] = [
@@ -47,6 +52,8 @@ COMMANDS: list[str] = [
     "alliance_kg.cli.export",
     "alliance_kg.cli.link",
     "alliance_kg.cli.enrich",
+    "alliance_kg.cli.synth",
+    "alliance_kg.cli.publish",
 ]
 
 
@@ -101,18 +108,32 @@ def _interrupt_on_sigterm() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (``sys.argv[1:]`` when None); return the exit status."""
-    parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version and usage errors
-        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
-    run = cast(Callable[[argparse.Namespace], int], args.run)
-    try:
-        with _interrupt_on_sigterm():
-            return run(args)
-    except AllianceKGError as error:
-        print(f"alliance-kg {args.command}: error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("alliance-kg: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:  # --help, --version and usage errors
+            status = exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+        else:
+            run = cast(Callable[[argparse.Namespace], int], args.run)
+            try:
+                with _interrupt_on_sigterm():
+                    status = run(args)
+            except AllianceKGError as error:
+                print(f"alliance-kg {args.command}: error: {error}", file=sys.stderr)
+                status = EXIT_ERROR
+            except KeyboardInterrupt:
+                print("alliance-kg: interrupted", file=sys.stderr)
+                status = EXIT_INTERRUPTED
+        sys.stdout.flush()  # a reader gone shows here, not as "Exception ignored" at the interpreter's exit
+    except BrokenPipeError:
+        # As the Python docs recommend (library/signal, "Note on SIGPIPE"): point stdout at devnull so that
+        # the interpreter's final flush of what is still buffered does not fail again, and stop quietly.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, sys.stdout.fileno())
+            finally:
+                os.close(devnull)
+        return EXIT_BROKEN_PIPE
+    return status

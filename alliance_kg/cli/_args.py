@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-__all__ = ["add_data_argument", "positive_seconds"]
+__all__ = ["add_data_argument", "add_store_argument", "positive_seconds"]
 
 
 def positive_seconds(text: str) -> float:
@@ -32,4 +32,15 @@ def add_data_argument(parser: argparse.ArgumentParser, help: str) -> None:
         nargs="+",
         default=None,
         help=help + " (takes every file up to the next option: put a query NAME before it)",
+    )
+
+
+def add_store_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--store STORE``: ``memory``, ``oxigraph:PATH`` or ``sparql:URL`` (default: ``$ALLIANCE_KG_STORE``, else
+    ``memory``)."""
+    parser.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help=help + " (memory, oxigraph:PATH or sparql:URL; default: $ALLIANCE_KG_STORE, else memory)",
     )

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from alliance_kg.cli._args import add_data_argument
+from alliance_kg.cli._args import add_data_argument, add_store_argument
 
 NAME = "build"
 HELP = "Validate, reason and write the release files into a folder."
@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the Wikidata enrichment written by 'alliance-kg enrich', included when present "
         "(default: enrichment/wikidata.ttl)",
     )
+    add_store_argument(
+        parser,
+        "also write the release's named graphs into this store: oxigraph:PATH, an on-disk store that "
+        "query, export, serve and validate then open in well under a second",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from alliance_kg.errors import RejectedBuildError
 
     try:
-        result = build(args.out, data_paths=args.data, enrichment_path=args.enrichment)
+        result = build(args.out, data_paths=args.data, enrichment_path=args.enrichment, store=args.store)
     except RejectedBuildError as error:
         if error.report is not None and not error.report.conforms:
             print(error.report.render())
@@ -52,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"alliance-kg build: {error}", file=sys.stderr)
         return EXIT_FAILED
     print(result.summary_text())
+    if result.store is not None:
+        print(f"store: {result.store}")
     for warning in result.warnings:
         print(f"alliance-kg build: warning: {warning}", file=sys.stderr)
     return EXIT_OK

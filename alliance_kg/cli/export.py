@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from alliance_kg.cli._args import add_data_argument
+from alliance_kg.cli._args import add_data_argument, add_store_argument
 
 NAME = "export"
 HELP = "Write a view of the graph as GraphML, GEXF, JSON, CSV, a picture, a timeline or an HTML viewer."
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--lang", default="en", help="language of the labels: en (default) or fr")
     add_data_argument(parser, "Turtle files to use instead of the project's data/ files (the ontology is still loaded)")
+    add_store_argument(parser, "the store to export from (a built on-disk store or a SPARQL server: nothing is parsed)")
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -64,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from alliance_kg.export.projections import LANGUAGES, to_networkx
     from alliance_kg.export.standard import write_timeline
     from alliance_kg.loading import load_project
+    from alliance_kg.store import parse_store_spec
 
     format = _format(args)
     if args.view not in VIEW_NAMES:
@@ -82,17 +84,36 @@ def run(args: argparse.Namespace) -> int:
         if args.view != "supply":
             raise ParameterError("the timeline shows the supply view; drop --view", parameter="view")
 
-    project = load_project(data_paths=args.data)
-    asserted = Graph()
-    for part in (project.ontology, project.facts):
-        for triple in part:
-            asserted.add(triple)
+    spec = parse_store_spec(args.store)
+    stored: Graph | None = None
+    if spec.kind == "memory":
+        project = load_project(data_paths=args.data)
+        asserted = Graph()
+        for part in (project.ontology, project.facts):
+            for triple in part:
+                asserted.add(triple)
+    else:
+        if args.data:
+            raise ParameterError(f"--data cannot be used with the built store {spec}", parameter="data")
+        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+        from alliance_kg.store import open_store
+
+        store = open_store(spec)
+        try:
+            asserted = store.graph(GRAPH_ONTOLOGY)
+            for triple in store.graph(GRAPH_FACTS):
+                asserted.add(triple)
+            stored = store.graph(GRAPH_INFERRED)
+        finally:
+            store.close()
 
     if format == "timeline":
         written = [write_timeline(asserted, output, format=picture, lang=args.lang)]
     else:
         inferred = None
-        if args.inferred:
+        if args.inferred and stored is not None:
+            inferred = stored  # what the build inferred into the store
+        elif args.inferred:
             from alliance_kg.reasoning import reason
 
             inferred = reason(asserted).inferred

@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from alliance_kg.cli._args import add_data_argument, positive_seconds
+from alliance_kg.cli._args import add_data_argument, add_store_argument, positive_seconds
 
 NAME = "query"
 HELP = "Run a named query (or a .rq file) on the knowledge graph and print the answer."
@@ -53,6 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let SERVICE clauses call this endpoint: 'wikidata' or a full URL (repeatable; none by default)",
     )
     add_data_argument(parser, "Turtle files to query instead of the project's data/ files")
+    add_store_argument(parser, "the store to query: a built on-disk store or a SPARQL server is opened as it is")
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -81,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
     if (args.name is None) == (args.file is None):
         print("alliance-kg query: error: give a query NAME or --file FILE (not both)", file=sys.stderr)
         return EXIT_ERROR
+    from alliance_kg.store import parse_store_spec
+
     params = _params(args.param)
-    kg = load(args.data, lang=args.lang)
+    spec = parse_store_spec(args.store)
+    kg = load(args.data, lang=args.lang, store=str(spec))
     if args.file is not None:
         if not args.file.is_file():
             raise QueryError("no such query file", query=args.file.stem, path=args.file)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alliance_kg.cli._args import add_store_argument
+
+if TYPE_CHECKING:
+    from alliance_kg.reasoning import Inconsistency
+    from alliance_kg.validation import ValidationReport
 
 NAME = "validate"
 HELP = "Check data against the SHACL shapes and for OWL-RL consistency."
@@ -29,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="validate the FILEs together with the project's data, so that they can refer to its entities "
         "(e.g. id:manufacturer/nissan)",
     )
+    add_store_argument(parser, "validate what a built store holds (oxigraph:PATH or sparql:URL) instead of files")
     parser.add_argument(
         "--format",
         choices=("text", "json"),
@@ -44,8 +53,16 @@ def run(args: argparse.Namespace) -> int:
     from alliance_kg.cli import EXIT_FAILED, EXIT_OK
     from alliance_kg.loading import load_project, parse_files
     from alliance_kg.reasoning import reason
+    from alliance_kg.store import parse_store_spec
     from alliance_kg.validation import validate
 
+    spec = parse_store_spec(args.store)
+    if spec.kind != "memory":
+        if args.files:
+            from alliance_kg.errors import ParameterError
+
+            raise ParameterError(f"give FILEs or --store {spec}, not both", parameter="store")
+        return _validate_store(spec, args.format)
     if args.files:
         ontology = parse_files(resources.ontology_files())
         shapes = parse_files(resources.shape_files())
@@ -60,24 +77,49 @@ def run(args: argparse.Namespace) -> int:
     reasoning = reason(Graph() + ontology + facts)
     ok = report.conforms and not reasoning.inconsistencies
 
-    if args.format == "json":
+    _print(report, reasoning.inconsistencies, args.format)
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def _validate_store(spec: object, fmt: str) -> int:
+    """Validate the facts a built store holds, with its ontology, against the project's shapes."""
+    from alliance_kg import resources
+    from alliance_kg.cli import EXIT_FAILED, EXIT_OK
+    from alliance_kg.inference import inconsistencies
+    from alliance_kg.loading import parse_files
+    from alliance_kg.shacl_sparql import validate_store
+    from alliance_kg.store import StoreSpec, open_store
+
+    assert isinstance(spec, StoreSpec)
+    shapes = parse_files(resources.shape_files())
+    store = open_store(spec)
+    try:
+        report = validate_store(store, shapes)
+        found = inconsistencies(store)
+    finally:
+        store.close()
+    _print(report, found, fmt)
+    return EXIT_OK if report.conforms and not found else EXIT_FAILED
+
+
+def _print(report: ValidationReport, found: Sequence[Inconsistency], fmt: str) -> None:
+    """The verdicts, for people (text) or machines (json)."""
+    if fmt == "json":
         document = {
             "conforms": report.conforms,
-            "consistent": not reasoning.inconsistencies,
+            "consistent": not found,
             "results": [violation.as_dict() for violation in report.results],
             "inconsistencies": [
-                {"kind": item.kind, "resources": list(item.resources), "message": item.message}
-                for item in reasoning.inconsistencies
+                {"kind": item.kind, "resources": list(item.resources), "message": item.message} for item in found
             ],
         }
         print(json.dumps(document, indent=2))
+        return
+    print(report.render())
+    if found:
+        print()
+        print(f"Consistent: no ({len(found)} inconsistencies)")
+        for item in found:
+            print(f"Inconsistency: {item.message}")
     else:
-        print(report.render())
-        if reasoning.inconsistencies:
-            print()
-            print(f"Consistent: no ({len(reasoning.inconsistencies)} inconsistencies)")
-            for item in reasoning.inconsistencies:
-                print(f"Inconsistency: {item.message}")
-        else:
-            print("Consistent: yes")
-    return EXIT_OK if ok else EXIT_FAILED
+        print("Consistent: yes")
