@@ -323,10 +323,19 @@ def build(
     spec = parse_store_spec(store)
     if spec.kind == "sparql":
         raise BuildError(f"a build writes a local store; put the release on {spec.location} with alliance-kg publish")
-    if spec.kind == "oxigraph":
-        from alliance_kg.store_release import _check_replaceable as _check_store
+    if spec.kind == "oxigraph":  # the build at scale, in the store (alliance_kg.pipeline)
+        from alliance_kg.pipeline import build_store
 
-        _check_store(Path(str(spec.location)).absolute())
+        done = build_store(
+            str(spec.location), out_dir, data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths
+        )
+        return BuildResult(
+            out_dir=out_dir,
+            files=tuple(out_dir / name for name in RELEASE_FILES),
+            summary=done.summary,
+            report=done.report,
+            store=done.store,
+        )
     _check_replaceable(out_dir)
     project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
     report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
@@ -392,14 +401,6 @@ def build(
         "summary.json": (json.dumps(summary, indent=2, sort_keys=False) + "\n").encode("utf-8"),
     }
 
-    store_path: Path | None = None
-    if spec.kind == "oxigraph":
-        from alliance_kg.store_release import write_store
-
-        graphs = {name: _sorted_graph(triples) for name, triples in named_graphs}
-        about = {"version": summary["version"], "release": str(out_dir)}
-        store_path = write_store(str(spec.location), graphs, about=about)
-
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -433,5 +434,4 @@ def build(
         report=report,
         inconsistencies=reasoning.inconsistencies,
         warnings=warnings,
-        store=store_path,
     )

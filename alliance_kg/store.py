@@ -387,7 +387,8 @@ class MemoryStore:
 
         if name not in ("nquads", "trig", "json-ld"):
             raise InputError(f"all the graphs together need a format with named graphs (nquads, trig), not {name}")
-        copy = bind_prefixes(Dataset())
+        copy = Dataset()
+        bind_prefixes(copy)
         for graph_name in self.graph_names():
             target = copy.graph(URIRef(graph_name))
             for triple in self._dataset.graph(URIRef(graph_name)):
@@ -419,7 +420,7 @@ class MemoryStore:
         from alliance_kg.sparql_text import with_values
 
         text = with_values(sparql, bindings)
-        target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))  # type: ignore[assignment]
+        target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))
         with quiet_dataset_warnings(), _deadline(timeout):
             result = target.query(text)
             if result.type == "ASK":
