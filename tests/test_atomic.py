@@ -216,9 +216,7 @@ def test_interrupt_during_rename_leaves_no_temp(tmp_path: Path, monkeypatch: pyt
 
 
 #: Modules that still write files by hand, with the reason; a module may leave this dict, never join it.
-PENDING_WRITERS = {
-    "synth.py": "added while issue 9 was fixed; to move to alliance_kg.atomic.atomic_file",
-}
+PENDING_WRITERS: dict[str, str] = {}
 
 
 def test_no_hand_written_atomic_writer_left() -> None:

@@ -1,0 +1,362 @@
+"""``alliance-kg synth`` and :mod:`alliance_kg.synth`: a deterministic synthetic industry graph that conforms to the
+shapes, is consistent, never passes for real data, and is written atomically."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import stat
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME
+from rdflib.term import Node
+
+import alliance_kg.cli.synth as synth_command
+from alliance_kg import synth
+from alliance_kg.atomic import default_mode
+from alliance_kg.cli import main
+from alliance_kg.errors import InputError, ParameterError
+from alliance_kg.loading import ProjectGraphs
+from alliance_kg.namespaces import AKG
+from alliance_kg.reasoning import reason
+from alliance_kg.synth import SOURCE_IRI, SYNTH_NAMESPACE, ntriples_lines, synth_triples, turtle_chunks, write_synth
+from alliance_kg.validation import validate
+
+#: The size that pySHACL validates (it takes about 15 s: pySHACL is slow) and OWL-RL reasons over.
+SMALL = synth.MIN_TRIPLES
+SOURCE = URIRef(SOURCE_IRI)
+
+
+def parse_nt(triples: Iterable[synth.Triple]) -> Graph:
+    return Graph().parse(data="".join(ntriples_lines(triples)), format="nt")
+
+
+@pytest.fixture(scope="module")
+def small() -> Graph:
+    return parse_nt(synth_triples(SMALL, seed=11))
+
+
+@pytest.fixture(scope="module")
+def medium() -> Graph:
+    return parse_nt(synth_triples(20_000, seed=5))
+
+
+# -- determinism and size ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path, suffix: str) -> None:
+    first, again, other = (tmp_path / f"{name}{suffix}" for name in ("first", "again", "other"))
+    write_synth(first, triples=3000, seed=42)
+    write_synth(again, triples=3000, seed=42)
+    write_synth(other, triples=3000, seed=43)
+    assert first.read_bytes() == again.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+
+
+@pytest.mark.parametrize(("size", "seed"), [(1000, 0), (2000, 1), (2000, 2), (20_000, 3), (20_000, 4), (100_000, 5)])
+def test_size_within_five_percent(size: int, seed: int) -> None:
+    count = sum(1 for _ in synth_triples(size, seed=seed))
+    assert abs(count - size) <= 0.05 * size, count
+
+
+def test_triples_are_distinct(medium: Graph) -> None:
+    assert len(medium) == sum(1 for _ in synth_triples(20_000, seed=5))
+
+
+def test_streams_without_building_the_graph_first() -> None:
+    """The first triples of the largest graph come at once: nothing is generated ahead of what is read."""
+    first = list(itertools.islice(synth_triples(synth.MAX_TRIPLES, seed=0), 50))
+    assert len(first) == 50
+    assert first[0] == (f"<{SOURCE_IRI}>", f"<{RDF.type}>", f"<{AKG.SourceDocument}>")
+
+
+# -- parses back ---------------------------------------------------------------------------------------------
+
+
+def test_written_files_parse_back_to_the_same_graph(tmp_path: Path) -> None:
+    nt, ttl = tmp_path / "graph.nt", tmp_path / "graph.ttl"
+    written_nt = write_synth(nt, triples=2000, seed=9)
+    written_ttl = write_synth(ttl, triples=2000, seed=9)
+    assert (written_nt.format, written_ttl.format) == ("nt", "turtle")
+    assert written_nt.triples == written_ttl.triples
+    assert written_nt.bytes == nt.stat().st_size
+    from_nt = Graph().parse(nt, format="nt")
+    from_ttl = Graph().parse(ttl, format="turtle")
+    assert len(from_nt) == written_nt.triples
+    assert set(from_nt) == set(from_ttl)
+    # Oxigraph's strict parsers agree.
+    assert len(list(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES))) == written_nt.triples
+    assert len(list(pyoxigraph.parse(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE))) == written_nt.triples
+
+
+def test_literals_are_escaped() -> None:
+    triples = [
+        ("<urn:x:a>", f"<{RDFS.comment}>", synth._text('say "hi"\\ \n twice\r', "en")),
+        ("<urn:x:a>", f"<{RDFS.label}>", synth._text("Thaïlande d\u2019abord", "fr")),
+    ]
+    for text, rdf_format in (("".join(ntriples_lines(triples)), "nt"), ("".join(turtle_chunks(triples)), "turtle")):
+        graph = Graph().parse(data=text, format=rdf_format)
+        assert set(graph.objects(URIRef("urn:x:a"), None)) == {
+            Literal('say "hi"\\ \n twice\r', lang="en"),
+            Literal("Thaïlande d\u2019abord", lang="fr"),
+        }
+
+
+# -- never mistaken for real data -----------------------------------------------------------------------------
+
+
+def iris(graph: Graph) -> Iterator[URIRef]:
+    for triple in graph:
+        yield from (term for term in triple if isinstance(term, URIRef))
+
+
+def test_every_minted_iri_is_under_synth(medium: Graph, project: ProjectGraphs) -> None:
+    """Every IRI is either minted under id/synth/ or a term the ontology declares (classes, properties, units)."""
+    known = {term for triple in project.ontology for term in triple if isinstance(term, URIRef)} | {RDF.type}
+    outside = {iri for iri in iris(medium) if not iri.startswith(SYNTH_NAMESPACE)} - known
+    assert outside == set()
+    assert not any(iri.startswith("https://w3id.org/alliance-kg/id/") for iri in known)
+
+
+def test_no_wikidata_link(tmp_path: Path, medium: Graph) -> None:
+    assert not set(medium.subject_objects(SKOS.exactMatch)) | set(medium.subject_objects(SKOS.closeMatch))
+    path = tmp_path / "graph.ttl"
+    write_synth(path, triples=20_000, seed=5)
+    assert b"wikidata.org" not in path.read_bytes().lower()
+
+
+def test_everything_derives_from_the_synthetic_source(medium: Graph) -> None:
+    assert (SOURCE, RDF.type, AKG.SourceDocument) in medium
+    comment = str(medium.value(SOURCE, RDFS.comment))
+    assert "SYNTHETIC DATA, NOT REAL" in comment
+    assert "seed 5" in comment
+    assert "Synthetic" in str(medium.value(SOURCE, SKOS.editorialNote))
+    subjects = set(medium.subjects()) - {SOURCE}
+    assert len(subjects) > 1000
+    assert {s for s in subjects if (s, PROV.wasDerivedFrom, SOURCE) not in medium} == set()
+
+
+# -- realistic: what the real data has, the synthetic graph has -----------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_has_every_kind_of_node_and_property_of_the_real_data(seed: int, project: ProjectGraphs) -> None:
+    graph = parse_nt(synth_triples(SMALL, seed=seed))
+    not_synthetic = {SKOS.exactMatch, SKOS.closeMatch}  # Wikidata links: never in the synthetic graph
+
+    def kinds(g: Graph) -> set[object]:
+        predicates = set(g.predicates()) - not_synthetic
+        classes = {("class", o) for o in g.objects(None, RDF.type)}
+        # enumerations the facts point at (statuses, precisions, qualifiers, properties not captured)
+        values = {
+            ("value", o)
+            for p, o in g.predicate_objects()
+            if isinstance(o, URIRef) and p not in not_synthetic and not o.startswith("https://w3id.org/alliance-kg/id/")
+        }
+        return predicates | classes | values
+
+    missing = kinds(project.facts) - kinds(graph)
+    assert missing == set()
+    precisions = set(graph.objects(None, AKG.precision))
+    assert precisions == {TIME.unitDay, TIME.unitMonth, AKG.unitQuarter, AKG.unitHalfYear, TIME.unitYear}
+    assert set(graph.objects(None, AKG.qualifier)) == {AKG.EndOf, AKG.BeginningOf}
+    assert set(graph.objects(None, AKG.status)) == {AKG.Ongoing, AKG.Planned}
+
+
+def test_supplies_in_both_directions(small: Graph) -> None:
+    pairs = {
+        (small.value(s, AKG.supplier), small.value(s, AKG.customer)) for s in small.subjects(RDF.type, AKG.OEMSupply)
+    }
+    assert any((customer, supplier) in pairs for supplier, customer in pairs)
+
+
+# -- conforms and is consistent ---------------------------------------------------------------------------------
+
+
+def test_conforms_to_every_shape(small: Graph, project: ProjectGraphs) -> None:
+    report = validate(small, shapes=project.shapes, ontology=project.ontology)
+    assert report.conforms, report.render()
+
+
+def test_is_consistent_under_owl_rl(small: Graph, project: ProjectGraphs) -> None:
+    result = reason(Graph() + project.ontology + small)
+    assert result.inconsistencies == ()
+    # reasoning did run: the property chains give plants what they build
+    assert set(result.inferred.subject_objects(AKG.builds))
+
+
+def day(graph: Graph, node: Node | None, prop: URIRef) -> date:
+    value = graph.value(node, prop)
+    assert isinstance(value, Literal)
+    result = value.toPython()
+    assert isinstance(result, date)
+    return result
+
+
+def test_dates_and_functional_properties_hold_at_scale(medium: Graph) -> None:
+    """What the shapes and OWL-RL check at the small size, checked in Python on a graph too big for pySHACL."""
+    functional = [AKG.supplier, AKG.customer, AKG.vehicle, AKG.producedAt, AKG.productionStart, AKG.salesStart]
+    functional += [AKG.status, AKG.operator, AKG.country, AKG.earliest, AKG.latest, AKG.precision, AKG.qualifier]
+    values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o in medium:
+        if p in functional:
+            values[(s, p)].add(o)
+    assert {key for key, found in values.items() if len(found) > 1} == set()
+
+    for node in medium.subjects(RDF.type, AKG.StatedDate):
+        earliest, latest = day(medium, node, AKG.earliest), day(medium, node, AKG.latest)
+        precision = medium.value(node, AKG.precision)
+        months = {TIME.unitMonth: 1, AKG.unitQuarter: 3, AKG.unitHalfYear: 6, TIME.unitYear: 12}.get(precision)  # type: ignore[call-overload]
+        if precision == TIME.unitDay:
+            assert earliest == latest
+        else:
+            assert months is not None
+            assert earliest.day == 1
+            assert (earliest.month - 1) % months == 0
+            end_month = earliest.month + months - 1
+            assert latest == date(earliest.year + end_month // 12, end_month % 12 + 1, 1) - timedelta(days=1)
+        assert len(set(medium.objects(node, RDFS.label))) == 2
+        assert medium.value(node, AKG.statedAs) is not None
+
+    # one English and at least one French label each: two things minted with one IRI would have two
+    for node in set(medium.subjects(RDF.type, None)):
+        languages = sorted(label.language or "" for label in medium.objects(node, RDFS.label))  # type: ignore[attr-defined]
+        assert languages[:1] == ["en"]
+        assert languages.count("en") == 1
+        assert "fr" in languages
+
+    supplies = list(medium.subjects(RDF.type, AKG.OEMSupply))
+    assert len(supplies) > 300
+    for supply in supplies:
+        supplier, customer = medium.value(supply, AKG.supplier), medium.value(supply, AKG.customer)
+        assert supplier is not None
+        assert customer is not None
+        assert supplier != customer
+        plant = medium.value(supply, AKG.producedAt)
+        if plant is not None:
+            assert medium.value(plant, AKG.operator) == supplier
+        production, sales = medium.value(supply, AKG.productionStart), medium.value(supply, AKG.salesStart)
+        if production is not None and sales is not None:
+            assert day(medium, sales, AKG.latest) >= day(medium, production, AKG.earliest)
+        vehicle = medium.value(supply, AKG.vehicle)
+        assert (vehicle, AKG.derivedFrom, vehicle) not in medium
+        assert (vehicle, AKG.variantOf, vehicle) not in medium
+    for vehicle in medium.subjects(RDF.type, AKG.PlugInHybridVehicle):
+        assert (vehicle, RDF.type, AKG.BatteryElectricVehicle) not in medium
+    for vehicle in medium.subjects(RDF.type, AKG.SUV):
+        assert (vehicle, RDF.type, AKG.Pickup) not in medium
+
+
+# -- the API's errors ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("triples", "seed", "parameter"),
+    [(999, 0, "triples"), (synth.MAX_TRIPLES + 1, 0, "triples"), (True, 0, "triples"), (2000, -1, "seed")],
+)
+def test_bad_parameters(triples: int, seed: int, parameter: str) -> None:
+    with pytest.raises(ParameterError) as raised:
+        synth_triples(triples, seed=seed)
+    assert raised.value.parameter == parameter
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match=r"\.nt .*\.ttl") as raised:
+        write_synth(tmp_path / "graph.xml", triples=2000)
+    assert raised.value.parameter == "output"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        write_synth(tmp_path / "missing" / "graph.nt", triples=2000)
+
+
+def test_command_limits_match_the_module() -> None:
+    assert (synth_command.MIN_TRIPLES, synth_command.MAX_TRIPLES) == (synth.MIN_TRIPLES, synth.MAX_TRIPLES)
+
+
+# -- the command ----------------------------------------------------------------------------------------------
+
+
+def test_cli_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "graph.ttl"
+    assert main(["synth", "--triples", "2k", "--seed", "3", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"wrote {out}: ")
+    assert "(turtle, seed 3)" in printed
+    reference = tmp_path / "reference.ttl"
+    write_synth(reference, triples=2000, seed=3)
+    assert out.read_bytes() == reference.read_bytes()
+    assert stat.S_IMODE(out.stat().st_mode) == default_mode()  # 0o644 under the usual umask, never mkstemp's 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["--triples", "5"], "--triples"),
+        (["--triples", "lots"], "--triples"),
+        (["--triples", "2000", "--seed", "-1"], "--seed"),
+        (["--triples", "2000", "--seed", "x"], "--seed"),
+        ([], "--triples"),
+    ],
+)
+def test_cli_bad_argument(argv: list[str], named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["synth", *argv, "-o", str(tmp_path / "graph.nt")]) == 2
+    err = capsys.readouterr().err
+    assert named in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_bad_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["synth", "--triples", "2000", "-o", str(tmp_path / "graph.json")]) == 2
+    assert "-o/--output" in capsys.readouterr().err
+    assert main(["synth", "--triples", "2000", "-o", str(tmp_path / "no" / "graph.nt")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def failing_after(count: int, error: BaseException) -> object:
+    """A stand-in for ``ntriples_lines`` that writes ``count`` lines, then fails with ``error``."""
+
+    def lines(triples: Iterable[synth.Triple]) -> Iterator[str]:
+        for number, line in enumerate(ntriples_lines(triples)):
+            if number == count:
+                raise error
+            yield line
+
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [(OSError(errno.ENOSPC, "No space left on device"), 2), (KeyboardInterrupt(), 130)],
+)
+def test_failed_write_leaves_no_file(
+    error: BaseException,
+    status: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(synth, "ntriples_lines", failing_after(10_000, error))
+    new, old = tmp_path / "new.nt", tmp_path / "old.nt"
+    old.write_bytes(b"previous\n")
+    assert main(["synth", "--triples", "20000", "-o", str(new)]) == status
+    assert main(["synth", "--triples", "20000", "-o", str(old)]) == status
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if status == 2:
+        assert f"{new}: cannot write: No space left on device" in err
+    assert not new.exists()
+    assert old.read_bytes() == b"previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.nt"]  # no temporary file left behind
