@@ -1,7 +1,9 @@
 """A polite HTTP client for the Wikidata API (``/w/api.php``) and SPARQL endpoints.
 
 It behaves as Wikimedia asks of clients (https://meta.wikimedia.org/wiki/User-Agent_policy,
-https://www.mediawiki.org/wiki/API:Etiquette, https://www.mediawiki.org/wiki/Manual:Maxlag_parameter):
+https://www.mediawiki.org/wiki/API:Etiquette, https://www.mediawiki.org/wiki/Manual:Maxlag_parameter), through
+the core client :class:`alliance_kg.http.HttpClient` (which ``sparql:URL`` stores and ``alliance-kg publish`` use
+too):
 
 * a descriptive ``User-Agent`` naming alliance-kg, its version and where to reach the project;
 * one request at a time (a lock around every request; nothing runs in parallel);
@@ -23,24 +25,18 @@ requests, and tests can patch nothing but the server.
 
 from __future__ import annotations
 
-import email.utils
-import hashlib
 import json
 import os
 import sys
-import tempfile
-import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from alliance_kg.errors import InputError, ServiceError
+from alliance_kg.errors import ServiceError
+from alliance_kg.http import HttpClient, Response, Retry, check_url, user_agent
 
 __all__ = [
     "DEFAULT_API",
@@ -62,21 +58,8 @@ ENV_API: Final = "ALLIANCE_KG_WIKIDATA_API"
 ENV_SPARQL: Final = "ALLIANCE_KG_WIKIDATA_SPARQL"
 ENV_CACHE_DIR: Final = "ALLIANCE_KG_CACHE_DIR"
 
-_RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
-_MAX_BACKOFF: Final = 60.0
 _MAX_GET: Final = 2000  # longest URL-encoded query sent with GET
 _T = TypeVar("_T")
-
-
-def user_agent() -> str:
-    """The User-Agent sent with every request (Wikimedia's policy asks for a name, version and contact)."""
-    from alliance_kg import __version__
-
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return (
-        f"alliance-kg/{__version__} (https://w3id.org/alliance-kg; knowledge graph of automotive OEM supply) "
-        f"Python-urllib/{python}"
-    )
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -97,13 +80,6 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return base / "alliance-kg" / "wikidata"
 
 
-def _check_url(url: str, what: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InputError(f"the {what} must be an http(s) URL with a host, not {url!r}")
-    return url
-
-
 def resolve_endpoints(
     api: str | None = None, sparql: str | None = None, environ: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
@@ -111,53 +87,7 @@ def resolve_endpoints(
     environ = os.environ if environ is None else environ
     api_url = api or environ.get(ENV_API) or DEFAULT_API
     sparql_url = sparql or environ.get(ENV_SPARQL) or DEFAULT_SPARQL
-    return _check_url(api_url, "Wikidata API"), _check_url(sparql_url, "SPARQL endpoint")
-
-
-@dataclass(frozen=True)
-class Response:
-    """An answer: where it came from, its status, type and body, when it was fetched and whether from cache."""
-
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-    retrieved: datetime
-    from_cache: bool = False
-    retry_after: float | None = None
-
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-
-class _Retry(Exception):
-    """Internal: this answer may be retried (after ``after`` seconds when the server said)."""
-
-    def __init__(self, reason: str, after: float | None = None, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.after = after
-        self.status = status
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _retry_after(value: str | None, now: datetime) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    return check_url(api_url, "Wikidata API"), check_url(sparql_url, "SPARQL endpoint")
 
 
 def _method(query: str) -> str:
@@ -186,7 +116,7 @@ def parse_json(response: Response) -> Any:
 class WikidataClient:
     """Talks to a Wikibase API and a SPARQL endpoint politely (see the module docstring).
 
-    ``sleep`` and ``clock`` can be replaced (tests do, to retry without waiting). ``requests_made`` counts the
+    ``sleep`` can be replaced (tests do, to retry without waiting). ``requests_made`` counts the
     requests that reached the network (cache hits are not counted). ``cache_dir=None`` uses
     :func:`default_cache_dir`; ``use_cache=False`` neither reads nor writes it, ``refresh=True`` writes it
     without reading.
@@ -219,10 +149,28 @@ class WikidataClient:
         self.maxlag = maxlag
         self.sleep = sleep
         self.user_agent = agent or user_agent()
-        self.requests_made = 0
-        self.waited = 0.0
-        self._lock = threading.Lock()
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._http = HttpClient(
+            timeout=timeout,
+            max_retries=max_retries,
+            max_wait=max_wait,
+            backoff=backoff,
+            sleep=sleep,
+            agent=self.user_agent,
+            cache_dir=self.cache_dir,
+            use_cache=use_cache,
+            refresh=refresh,
+            one_at_a_time=True,
+        )
+
+    @property
+    def requests_made(self) -> int:
+        """The requests that reached the network (cache hits are not counted)."""
+        return self._http.requests_made
+
+    @property
+    def waited(self) -> float:
+        """The seconds spent waiting between retries."""
+        return self._http.waited
 
     def __repr__(self) -> str:
         return f"<WikidataClient api={self.api_url} sparql={self.sparql_url} cache={self.cache_dir}>"
@@ -240,12 +188,12 @@ class WikidataClient:
 
     def sparql_select(self, query: str, *, endpoint: str | None = None) -> dict[str, Any]:
         """Run a SELECT (or ASK) query; the SPARQL 1.1 JSON results (``head``, ``results``/``boolean``)."""
-        url = _check_url(endpoint, "SPARQL endpoint") if endpoint else self.sparql_url
+        url = check_url(endpoint, "SPARQL endpoint") if endpoint else self.sparql_url
         return self._call(_method(query), url, {"query": query}, "application/sparql-results+json", self._parse_results)
 
     def sparql_construct(self, query: str, *, endpoint: str | None = None) -> tuple[str, datetime]:
         """Run a CONSTRUCT query; the Turtle text of the answer and when it was retrieved."""
-        url = _check_url(endpoint, "SPARQL endpoint") if endpoint else self.sparql_url
+        url = check_url(endpoint, "SPARQL endpoint") if endpoint else self.sparql_url
         return self._call(_method(query), url, {"query": query}, "text/turtle", self._parse_turtle)
 
     # -- answers --------------------------------------------------------------------------------------------
@@ -259,7 +207,7 @@ class WikidataClient:
         if isinstance(error, dict):
             if error.get("code") == "maxlag":
                 reason = f"database lag ({error.get('info', 'maxlag')})"
-                raise _Retry(reason, after=response.retry_after, status=response.status)
+                raise Retry(reason, after=response.retry_after, status=response.status)
             raise ServiceError(
                 f"API error {error.get('code')!r}: {error.get('info', '')}", url=response.url, status=response.status
             )
@@ -291,51 +239,6 @@ class WikidataClient:
 
     # -- the machinery --------------------------------------------------------------------------------------
 
-    def _cache_file(self, method: str, url: str, params: Mapping[str, str], accept: str) -> Path:
-        key = json.dumps([method, url, sorted(params.items()), accept], ensure_ascii=False)
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        return self.cache_dir / digest[:2] / f"{digest}.json"
-
-    def _read_cache(self, path: Path) -> Response | None:
-        if not self.use_cache or self.refresh:
-            return None
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            return Response(
-                url=entry["url"],
-                status=int(entry["status"]),
-                content_type=entry["content_type"],
-                body=entry["body"].encode("utf-8"),
-                retrieved=datetime.fromisoformat(entry["retrieved"]),
-                from_cache=True,
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # absent or damaged: ask again
-
-    def _write_cache(self, path: Path, response: Response, params: Mapping[str, str]) -> None:
-        if not self.use_cache:
-            return
-        entry = {
-            "url": response.url,
-            "params": dict(params),
-            "status": response.status,
-            "content_type": response.content_type,
-            "retrieved": response.retrieved.isoformat(),
-            "body": response.text(),
-        }
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(entry, handle, ensure_ascii=False)
-                Path(temp).replace(path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # a cache that cannot be written only costs a request next time
-
     def _call(
         self,
         method: str,
@@ -344,81 +247,4 @@ class WikidataClient:
         accept: str,
         parse: Callable[[Response], _T],
     ) -> _T:
-        cache_file = self._cache_file(method, url, params, accept)
-        cached = self._read_cache(cache_file)
-        if cached is not None:
-            try:
-                return parse(cached)
-            except (ServiceError, _Retry):
-                pass  # an unusable cached answer is asked again
-        with self._lock:  # one request at a time
-            response, value = self._with_retries(method, url, params, accept, parse)
-        self._write_cache(cache_file, response, params)
-        return value
-
-    def _with_retries(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, str],
-        accept: str,
-        parse: Callable[[Response], _T],
-    ) -> tuple[Response, _T]:
-        attempt = 0
-        while True:
-            try:
-                response = self._send(method, url, params, accept)
-                return response, parse(response)
-            except _Retry as retry:
-                if attempt >= self.max_retries:
-                    raise ServiceError(
-                        f"gave up after {attempt + 1} attempts: {retry.reason}", url=url, status=retry.status
-                    ) from None
-                delay = retry.after if retry.after is not None else min(_MAX_BACKOFF, self.backoff * 2**attempt)
-                if self.waited + delay > self.max_wait:
-                    raise ServiceError(
-                        f"{retry.reason}; waiting {delay:g} s more would exceed the {self.max_wait:g} s budget",
-                        url=url,
-                        status=retry.status,
-                    ) from None
-                self.sleep(delay)
-                self.waited += delay
-                attempt += 1
-
-    def _send(self, method: str, url: str, params: Mapping[str, str], accept: str) -> Response:
-        encoded = urllib.parse.urlencode(params)
-        headers = {"User-Agent": self.user_agent, "Accept": accept, "Accept-Encoding": "identity"}
-        if method == "GET":
-            request = urllib.request.Request(f"{url}?{encoded}", headers=headers, method="GET")  # noqa: S310
-        else:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            request = urllib.request.Request(url, data=encoded.encode(), headers=headers, method="POST")  # noqa: S310
-        self.requests_made += 1
-        now = datetime.now(UTC)
-        try:
-            with self._opener.open(request, timeout=self.timeout) as answer:
-                body = answer.read()
-                return Response(
-                    url=url,
-                    status=answer.status,
-                    content_type=answer.headers.get("Content-Type", ""),
-                    body=body,
-                    retrieved=now,
-                    retry_after=_retry_after(answer.headers.get("Retry-After"), now),
-                )
-        except urllib.error.HTTPError as error:
-            status = error.code
-            after = _retry_after(error.headers.get("Retry-After") if error.headers else None, now)
-            error.close()
-            if status in _RETRY_STATUSES:
-                raise _Retry(f"HTTP {status} {error.reason}", after=after, status=status) from None
-            raise ServiceError(f"HTTP {status} {error.reason}", url=url, status=status) from None
-        except TimeoutError:
-            raise _Retry(f"no answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, TimeoutError):
-                raise _Retry(f"no answer within {self.timeout:g} s") from None
-            raise _Retry(f"cannot connect ({reason})") from None
-        except (ConnectionError, OSError) as error:
-            raise _Retry(f"connection failed ({error})") from None
+        return self._http.request(method, url, params=params, accept=accept, parse=parse, cache=True)
