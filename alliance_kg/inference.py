@@ -1,0 +1,424 @@
+"""OWL-RL consequences of the ontology's axioms, materialised by SPARQL Update rules run on the store.
+
+::
+
+    from alliance_kg.inference import inconsistencies, materialise
+
+    report = materialise(store)          # ontology + facts -> the inferred graph, to a fixpoint
+    problems = inconsistencies(store)    # disjoint classes, clashing functional properties... (a tuple)
+
+The rules are data, not Python: ``alliance_kg/rules/`` holds SPARQL 1.1 Update files named after the OWL 2 RL
+rules they implement, generic over the axioms of the ontology graph (they read ``rdfs:subClassOf``,
+``owl:inverseOf``, ``owl:propertyChainAxiom``... from it, never a class or property of ours by name):
+
+* ``rules/schema/*.ru``: the schema closure (``scm-sco``, ``scm-spo``, ``scm-eqc``, ``scm-eqp``, ``scm-dom``,
+  ``scm-rng``), run first to a fixpoint on a scratch copy of the ontology graph (small);
+* ``rules/instance/*.ru``: ``cax-sco``, ``prp-dom``, ``prp-rng``, ``prp-spo1``, ``prp-inv``, ``prp-symp``,
+  ``prp-trp``, ``prp-spo2`` (chains of two properties; an ontology with other chains is refused with an
+  :class:`~alliance_kg.errors.InputError`), run round after round until a round adds nothing;
+* ``rules/checks/*.rq``: SELECT queries for the contradictions; those named ``*-violation.rq`` must return no
+  rows.
+
+How a round runs (semi-naive evaluation): each rule joins at least one triple that the *previous* round added
+(the ``?delta`` graphs: the asserted graphs and the schema closure in the first round) with the closed schema
+(one step reaches every super-class, super-property, domain and range) and, for the two-triple rules
+(transitivity, chains), with every graph (``?all``: the source graphs and the target). The rules write into a
+scratch graph; the triples already in a source graph or in the target are then deleted from it, what is left
+is added to the target and becomes the next round's delta. The fixpoint is reached when a round leaves nothing:
+a cyclic ``rdfs:subClassOf`` or a self-referential chain ends like any other axiom.
+
+The rule files name graphs by placeholder IRIs (``<urn:alliance-kg:rules:schema>``, ``...:new``, ``...:delta``,
+``...:all``, ``...:ontology``, ``...:target``) that the engine replaces with the real graph IRIs (checked to
+be IRIs) before running them: a rule file stays a valid SPARQL text that a test parses.
+
+What is not derived, on purpose: ``owl:sameAs`` and its consequences (``eq-*``: the project's IRIs each name a
+different thing, so a merge is reported as an inconsistency instead), the axiomatic triples of OWL-RL
+(``owl:Thing``, ``rdfs:Resource``, datatype axioms, reflexive sub-classes), class expressions (``cls-*``:
+restrictions, unions, intersections; the ontology uses none) and the types of literals.
+
+Contradictions (:func:`inconsistencies`) are reported with the kinds and messages of
+:class:`alliance_kg.reasoning.Inconsistency`: ``disjoint-classes``, ``nothing``, ``complement``,
+``same-and-different``, ``merged-individuals`` (two of the project's individuals, under ``id:``, that a
+functional or inverse-functional property would make one), and ``owl-rl`` with owlrl's wording for an
+irreflexive property used reflexively. Unlike owlrl, a clash of a functional property between two individuals
+declared different (``owl:AllDifferent``) is reported as ``same-and-different``, and ``owl:Nothing`` is not
+made a sub-class of every class (owlrl then reports every disjointness as well).
+
+Errors: :class:`~alliance_kg.errors.BuildError` when ``max_rounds`` or ``time_budget`` runs out before the
+fixpoint (the target then holds what was derived so far), :class:`~alliance_kg.errors.InputError` for an
+unsupported axiom or bad graph names, :class:`~alliance_kg.errors.QueryError` from the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from alliance_kg.errors import BuildError, InputError
+from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, short
+from alliance_kg.reasoning import Inconsistency
+from alliance_kg.sparql_text import IRIREF
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from alliance_kg.store import Store
+
+__all__ = [
+    "RULES",
+    "SCRATCH_GRAPHS",
+    "InferenceReport",
+    "inconsistencies",
+    "materialise",
+    "rule_files",
+]
+
+#: The folder of the rule and check files (it ships inside the package).
+RULES: Final = Path(__file__).resolve().parent / "rules"
+
+#: The scratch graphs the engine uses while it runs (emptied before and after): the closed schema, and the
+#: triples of the round being computed and of the previous one.
+SCRATCH_GRAPHS: Final = (
+    "urn:alliance-kg:inference:schema",
+    "urn:alliance-kg:inference:round-a",
+    "urn:alliance-kg:inference:round-b",
+)
+
+_PLACEHOLDER: Final = "urn:alliance-kg:rules:"
+_PLACEHOLDERS: Final = re.compile(r"<urn:alliance-kg:rules:([a-z0-9-]+)>")
+_MAX_SCHEMA_ROUNDS: Final = 64
+
+_PRUNE: Final = "prune.ru"  # delete from the new triples those already in a graph read (steps/)
+_COMMIT: Final = "commit.ru"  # add the new triples to the target (steps/)
+_COPY: Final = "ADD <urn:alliance-kg:rules:from> TO <urn:alliance-kg:rules:to>"
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    """What :func:`materialise` did.
+
+    ``added[0]`` is the number of schema-closure triples added to the target, ``added[i]`` the number of triples
+    round ``i`` added (the last round adds 0: that is the fixpoint); ``round_seconds`` the time of each, and
+    ``seconds`` the whole run.
+    """
+
+    added: tuple[int, ...]
+    round_seconds: tuple[float, ...]
+    seconds: float
+
+    @property
+    def rounds(self) -> int:
+        """The number of rounds of instance rules run (the last one found nothing new)."""
+        return len(self.added) - 1
+
+    @property
+    def total(self) -> int:
+        """The number of triples added to the target."""
+        return sum(self.added)
+
+
+def rule_files(kind: str) -> list[Path]:
+    """The files of ``rules/KIND/`` (``schema``, ``instance``, ``checks`` or ``steps``), sorted."""
+    folder = RULES / kind
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".ru", ".rq")) if folder.is_dir() else []
+    if not files:
+        from alliance_kg.errors import ResourceError
+
+        raise ResourceError(f"no rule files in {folder} (reinstall alliance-kg)")
+    return files
+
+
+@functools.cache
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _iri(name: str) -> str:
+    text = f"<{name}>"
+    if not IRIREF.fullmatch(text) or ":" not in name:
+        raise InputError(f"not an absolute IRI for a graph: {name!r}")
+    return text
+
+
+def _instantiate(text: str, graphs: Mapping[str, Sequence[str]]) -> list[tuple[dict[str, str], str]]:
+    """The rule text once for each combination of graphs, with its placeholders replaced by IRIs.
+
+    A placeholder ``<urn:alliance-kg:rules:NAME>`` stands for each graph of ``graphs[NAME]`` in turn (``all2``
+    for a second, independent, graph of ``all``): every text names constant graphs only, which both Oxigraph
+    and rdflib join well, where ``GRAPH ?g`` with ``VALUES`` or ``FILTER(?g IN ...)`` joins badly in one or the
+    other. Returns ``(graph of each placeholder, text)`` pairs.
+    """
+    names = list(dict.fromkeys(_PLACEHOLDERS.findall(text)))
+    choices: list[list[str]] = []
+    for name in names:
+        key = "all" if name == "all2" else name
+        if key not in graphs:
+            raise InputError(f"a rule names an unknown graph: <{_PLACEHOLDER}{name}>")
+        choices.append([_iri(iri) for iri in graphs[key]])
+    instances = []
+    for combination in itertools.product(*choices):
+        done = text
+        for name, iri in zip(names, combination, strict=True):
+            done = done.replace(f"<{_PLACEHOLDER}{name}>", iri)
+        instances.append(({name: iri[1:-1] for name, iri in zip(names, combination, strict=True)}, done))
+    return instances
+
+
+def _run(store: Store, text: str, graphs: Mapping[str, Sequence[str]], budget: _Budget | None = None) -> None:
+    for _, update in _instantiate(text, graphs):
+        if budget is not None:
+            budget.check()
+        store.update(update)
+
+
+class _Budget:
+    def __init__(self, max_rounds: int, time_budget: float | None) -> None:
+        if max_rounds < 1:
+            raise InputError(f"max_rounds must be at least 1, not {max_rounds!r}")
+        if time_budget is not None and not time_budget > 0:
+            raise InputError(f"time_budget must be a positive number of seconds, not {time_budget!r}")
+        self.max_rounds = max_rounds
+        self.time_budget = time_budget
+        self.start = time.perf_counter()
+
+    def check(self) -> None:
+        if self.time_budget is not None and time.perf_counter() - self.start > self.time_budget:
+            raise BuildError(
+                f"OWL-RL materialisation stopped after its time budget of {self.time_budget:g} s, before a "
+                "fixpoint (the inferred graph holds what was derived so far)"
+            )
+
+
+def materialise(
+    store: Store,
+    *,
+    ontology_graph: str = GRAPH_ONTOLOGY,
+    source_graphs: Sequence[str] = (GRAPH_ONTOLOGY, GRAPH_FACTS),
+    target: str = GRAPH_INFERRED,
+    max_rounds: int = 100,
+    time_budget: float | None = None,
+) -> InferenceReport:
+    """Derive the consequences of ``ontology_graph``'s axioms for ``source_graphs`` into ``target``.
+
+    ``target`` is emptied first, then receives only triples that are in no source graph; the source graphs
+    are never changed. Works on any local store (:class:`~alliance_kg.store.MemoryStore`,
+    :class:`~alliance_kg.store_oxigraph.OxigraphStore`). Raises :class:`~alliance_kg.errors.BuildError` if the
+    fixpoint is not reached within ``max_rounds`` rounds or ``time_budget`` seconds (checked between two
+    updates: a running update is not interrupted).
+    """
+    budget = _Budget(max_rounds, time_budget)
+    sources = list(dict.fromkeys(source_graphs))
+    for name in [ontology_graph, *sources, target]:
+        _iri(name)
+    if target in sources or target in SCRATCH_GRAPHS or set(sources) & set(SCRATCH_GRAPHS):
+        raise InputError(f"the target graph {target} must not be a source graph or a scratch graph")
+    _refuse_unsupported(store, ontology_graph)
+
+    schema, round_a, round_b = SCRATCH_GRAPHS
+    data = [*sources, target]
+    added: list[int] = []
+    seconds: list[float] = []
+    for name in SCRATCH_GRAPHS:
+        store.clear(name)
+    store.clear(target)
+    try:
+        began = time.perf_counter()
+        # round 0: the closed schema, whose new triples go to the target as well
+        _run(store, _COPY, {"from": [ontology_graph], "to": [schema]})
+        _schema_fixpoint(store, schema, budget)
+        _run(store, _COPY, {"from": [schema], "to": [round_a]})
+        added.append(_commit(store, round_a, data, target))
+        seconds.append(time.perf_counter() - began)
+
+        delta: list[str] = data
+        new, spare = round_b, round_a
+        while True:
+            if len(added) > budget.max_rounds:
+                raise BuildError(
+                    f"OWL-RL materialisation reached no fixpoint within {budget.max_rounds} rounds "
+                    "(the inferred graph holds what was derived so far)"
+                )
+            began = time.perf_counter()
+            store.clear(new)
+            graphs = {"schema": [schema], "new": [new], "delta": delta, "all": data}
+            for path in rule_files("instance"):
+                _run(store, _text(path), graphs, budget)
+            count = _commit(store, new, data, target)
+            added.append(count)
+            seconds.append(time.perf_counter() - began)
+            if count == 0:
+                break
+            store.clear(spare)
+            delta = [new]
+            new, spare = spare, new
+    finally:
+        for name in SCRATCH_GRAPHS:
+            store.clear(name)
+    return InferenceReport(added=tuple(added), round_seconds=tuple(seconds), seconds=time.perf_counter() - budget.start)
+
+
+def _schema_fixpoint(store: Store, schema: str, budget: _Budget) -> None:
+    before = store.count(schema)
+    for _ in range(_MAX_SCHEMA_ROUNDS):
+        for path in rule_files("schema"):
+            _run(store, _text(path), {"schema": [schema]}, budget)
+        after = store.count(schema)
+        if after == before:
+            return
+        before = after
+    raise BuildError(f"the schema closure reached no fixpoint within {_MAX_SCHEMA_ROUNDS} rounds")
+
+
+def _commit(store: Store, new: str, data: list[str], target: str) -> int:
+    """Delete from ``new`` what the graphs read already hold, add the rest to ``target``; how many were added."""
+    graphs = {"new": [new], "all": data, "target": [target]}
+    _run(store, _text(RULES / "steps" / _PRUNE), graphs)
+    count = store.count(new)
+    if count:
+        _run(store, _text(RULES / "steps" / _COMMIT), graphs)
+    return count
+
+
+def _refuse_unsupported(store: Store, ontology_graph: str) -> None:
+    rows = _select(store, "unsupported-chain.rq", {"ontology": [ontology_graph]})
+    if rows:
+        names = ", ".join(sorted(short(row[0]) for row in rows))
+        raise InputError(f"property chains of other than two properties are not supported (rules/): {names}")
+
+
+def _select(store: Store, check: str, graphs: Mapping[str, Sequence[str]]) -> list[tuple[Node, ...]]:
+    """The rows of a check, over every combination of graphs, without duplicates (in the order found)."""
+    return list(dict.fromkeys(row for _, row in _select_in(store, check, graphs)))
+
+
+def _select_in(
+    store: Store, check: str, graphs: Mapping[str, Sequence[str]]
+) -> Iterable[tuple[dict[str, str], tuple[Node, ...]]]:
+    """The rows of a check with the graphs they were found in."""
+    for combination, text in _instantiate(_text(RULES / "checks" / check), graphs):
+        for row in store.query(text):
+            yield combination, tuple(term for term in row if term is not None)
+
+
+# -- contradictions ------------------------------------------------------------------------------------------------
+
+
+def inconsistencies(
+    store: Store,
+    *,
+    ontology_graph: str = GRAPH_ONTOLOGY,
+    source_graphs: Sequence[str] = (GRAPH_ONTOLOGY, GRAPH_FACTS),
+    target: str = GRAPH_INFERRED,
+) -> tuple[Inconsistency, ...]:
+    """The contradictions in the source graphs and the inferred graph ``target`` (run :func:`materialise` first).
+
+    Sorted, without duplicates; empty when the graphs are consistent. See the module docstring for the kinds.
+    """
+    sources = list(dict.fromkeys(source_graphs))
+    graphs: dict[str, Sequence[str]] = {"ontology": [ontology_graph], "all": [*sources, target]}
+    found: set[Inconsistency] = set()
+
+    for x, c1, c2 in _select(store, "disjoint-classes-violation.rq", graphs):
+        first, second = sorted((c1, c2), key=str)
+        found.add(_in_both(x, first, second, kind="disjoint-classes", declared="disjoint"))
+    for x, c1, c2 in _select(store, "complement-violation.rq", graphs):
+        found.add(_in_both(x, c1, c2, kind="complement", declared="complementary"))
+    for (x,) in _select(store, "nothing-violation.rq", graphs):
+        found.add(
+            Inconsistency(
+                kind="nothing",
+                resources=(str(x),),
+                message=f"{short(x)} is an instance of owl:Nothing (the empty class), which nothing can be",
+            )
+        )
+    for x, p in _select(store, "irreflexive-violation.rq", graphs):
+        found.add(
+            Inconsistency(
+                kind="owl-rl",
+                resources=(str(x), str(p)),
+                message=f"OWL-RL: Irreflexive property used on {x} with {p}",
+            )
+        )
+    found.update(_merges(store, graphs, set(sources)))
+    return tuple(sorted(found))
+
+
+def _in_both(x: Node, c1: Node, c2: Node, *, kind: str, declared: str) -> Inconsistency:
+    return Inconsistency(
+        kind=kind,
+        resources=(str(x), str(c1), str(c2)),
+        message=f"{short(x)} is both {short(c1)} and {short(c2)}, which the ontology declares {declared}",
+    )
+
+
+def _merges(store: Store, graphs: dict[str, Sequence[str]], sources: set[str]) -> Iterable[Inconsistency]:
+    """``merged-individuals`` and ``same-and-different``, from what functional properties and owl:sameAs merge.
+
+    As OWL-RL does (prp-fp, prp-ifp, eq-sym, eq-trans), individuals are merged into groups; the causes named
+    are the asserted triples that clash directly.
+    """
+    parent: dict[str, str] = {}
+
+    def find(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    causes: dict[tuple[str, str], set[str]] = {}
+    for check, functional in (("functional-violation.rq", True), ("inverse-functional-violation.rq", False)):
+        for where, (x, p, a, b) in _select_in(store, check, graphs):
+            pair = (str(a), str(b)) if str(a) < str(b) else (str(b), str(a))
+            union(*pair)
+            reasons = causes.setdefault(pair, set())
+            if where["all"] in sources and where["all2"] in sources:
+                reasons.add(f"{short(x)} {short(p)} both" if functional else f"both {short(p)} {short(x)}")
+    stated_same: set[tuple[str, str]] = set()
+    for a, b in _select(store, "same-as.rq", graphs):
+        stated_same.add((str(a), str(b)))
+        union(str(a), str(b))
+    groups: dict[str, list[str]] = {}
+    for item in list(parent):
+        groups.setdefault(find(item), []).append(item)
+
+    namespace = str(ID)
+    for members in groups.values():
+        members.sort()
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                if not (first.startswith(namespace) and second.startswith(namespace)):
+                    continue
+                if (first, second) in stated_same or (second, first) in stated_same:
+                    continue
+                named = sorted(causes.get((first, second), ()))
+                why = f" ({'; '.join(named)}, and that property takes one value)" if named else ""
+                yield Inconsistency(
+                    kind="merged-individuals",
+                    resources=(first, second),
+                    message=(
+                        f"{short(first)} and {short(second)} would be one and the same individual{why}: "
+                        "the graph names them as different things"
+                    ),
+                )
+    for a, b in _select(store, "different-from.rq", graphs):
+        first, second = sorted((str(a), str(b)))
+        if first in parent and second in parent and find(first) == find(second):
+            yield Inconsistency(
+                kind="same-and-different",
+                resources=(first, second),
+                message=(
+                    f"{short(first)} and {short(second)} are stated (or inferred) to be "
+                    "the same individual (owl:sameAs) and different individuals "
+                    "(owl:differentFrom)"
+                ),
+            )
