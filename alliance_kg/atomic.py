@@ -23,6 +23,12 @@ rules:
 
 An :class:`OSError` is raised as :class:`~alliance_kg.errors.InputError`
 naming the target path.
+
+Folders are replaced the same way, as a whole (:func:`replacing_folder`): the
+new one is filled beside the target, then the target is renamed aside, the new
+one renamed in and the old one deleted last, so a reader sees the old folder or
+the new one and a failure leaves the old one as it was. Releases and on-disk
+stores are written so.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 from alliance_kg.errors import InputError
 
-__all__ = ["atomic_file", "default_mode", "write_atomic"]
+__all__ = ["atomic_file", "default_mode", "replacing_folder", "swap_folder", "write_atomic"]
 
 
 def _umask() -> int:
@@ -57,6 +63,52 @@ def _umask() -> int:
 def default_mode() -> int:
     """The mode a new file gets: ``0o666`` less the umask, as :func:`open` would give it."""
     return 0o666 & ~_umask()
+
+
+def swap_folder(new_dir: Path, target: Path) -> None:
+    """Replace the folder ``target`` (if any) by ``new_dir``, both on one file system; the old one is deleted last.
+
+    Raises :class:`OSError` when ``target`` exists and is not a folder (or is a link), or a rename fails; the
+    old folder is then put back.
+    """
+    import shutil
+
+    old_dir: Path | None = None
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or target.is_symlink():
+            raise NotADirectoryError(f"{target} exists and is not a folder; not replacing it")
+        old_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old_dir.rmdir()
+        target.rename(old_dir)
+    try:
+        new_dir.rename(target)
+    except BaseException:
+        if old_dir is not None:
+            old_dir.rename(target)
+        raise
+    if old_dir is not None:
+        shutil.rmtree(old_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def replacing_folder(target: Path) -> Iterator[Path]:
+    """A new, empty folder beside ``target`` to fill; swapped in for ``target`` as a whole when the block ends
+    without an exception (:func:`swap_folder`), deleted in every case that leaves it behind.
+
+    The new folder gets the mode :func:`os.mkdir` would give it (``0o777`` less the umask), not ``mkdtemp``'s
+    private ``0o700``. :class:`OSError` is raised as it is: callers say what they were writing.
+    """
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        temp.chmod(0o777 & ~_umask())
+        yield temp
+        swap_folder(temp, target)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
 
 
 def _error(message: str, error: OSError, path: Path) -> InputError:

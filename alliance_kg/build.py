@@ -37,9 +37,6 @@ temporary folder is left behind.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +47,7 @@ from rdflib.compare import _TripleCanonicalizer
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from alliance_kg.atomic import write_atomic
+from alliance_kg.atomic import replacing_folder, write_atomic
 from alliance_kg.errors import BuildError, InputError, RejectedBuildError
 from alliance_kg.loading import load_project
 from alliance_kg.namespaces import (
@@ -81,13 +78,6 @@ RELEASE_FILES: Final = (
 ENRICHMENT_FILE: Final = "wikidata-enrichment.ttl"
 
 _Triple = tuple[Node, Node, Node]
-
-
-def _umasked(mode: int) -> int:
-    """``mode`` less the process's umask (read by setting it and putting it back)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return mode & ~umask
 
 
 @dataclass(frozen=True)
@@ -236,7 +226,7 @@ def _summary(
 # -- the folder swap ----------------------------------------------------------
 
 
-def _check_replaceable(out_dir: Path) -> None:
+def check_replaceable(out_dir: Path) -> None:
     """Refuse to replace a folder that is not a previous release: ``--out .`` or ``--out ~`` must not wipe it.
 
     A folder may be replaced when it does not exist, is empty, or holds only what a release holds (and a
@@ -271,23 +261,21 @@ def _check_replaceable(out_dir: Path) -> None:
         )
 
 
-def _swap_in(new_dir: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``new_dir`` (both on one file system)."""
-    old_dir: Path | None = None
-    if out_dir.exists() or out_dir.is_symlink():
-        if not out_dir.is_dir() or out_dir.is_symlink():
-            raise BuildError(f"{out_dir} exists and is not a directory; not replacing it")
-        old_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        old_dir.rmdir()
-        out_dir.rename(old_dir)
-    try:
-        new_dir.rename(out_dir)
-    except BaseException:
-        if old_dir is not None:
-            old_dir.rename(out_dir)
-        raise
-    if old_dir is not None:
-        shutil.rmtree(old_dir, ignore_errors=True)
+def rejected(
+    report: ValidationReport, inconsistencies: tuple[Inconsistency, ...], what: str, kept: Path
+) -> RejectedBuildError:
+    """The error of a build whose data does not conform or is inconsistent: ``what`` was not written, ``kept``
+    was left as it was."""
+    reasons = []
+    if not report.conforms:
+        reasons.append(f"the data does not conform to the shapes ({len(report.results)} results)")
+    if inconsistencies:
+        reasons.append(f"OWL-RL reasoning found {len(inconsistencies)} inconsistencies")
+    return RejectedBuildError(
+        f"{what} not written: " + " and ".join(reasons) + f"; {kept} left unchanged",
+        report=report,
+        inconsistencies=inconsistencies,
+    )
 
 
 def build(
@@ -312,9 +300,9 @@ def build(
     the loading errors for unreadable input; in every case the previous
     contents of ``out_dir`` are left as they were.
 
-    ``store`` (a store spec, default ``$ALLIANCE_KG_STORE`` or ``memory``) ``oxigraph:PATH`` also writes the
-    release's named graphs into an on-disk Oxigraph store at ``PATH``
-    (:func:`alliance_kg.store_release.write_store`), which ``query``, ``export``, ``serve`` and ``validate``
+    ``store`` (a store spec, default ``$ALLIANCE_KG_STORE`` or ``memory``) ``oxigraph:PATH`` builds inside an
+    on-disk Oxigraph store at ``PATH`` instead (:func:`alliance_kg.pipeline.build_store`: rules and SPARQL
+    validation, the release written from the store), which ``query``, ``export``, ``serve`` and ``validate``
     then open without parsing or reasoning anything again.
     """
     from alliance_kg.store import parse_store_spec
@@ -336,7 +324,7 @@ def build(
             report=done.report,
             store=done.store,
         )
-    _check_replaceable(out_dir)
+    check_replaceable(out_dir)
     project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
     report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
 
@@ -347,17 +335,7 @@ def build(
     reasoning = reason(asserted)
 
     if not report.conforms or reasoning.inconsistencies:
-        reasons = []
-        if not report.conforms:
-            count = len(report.results)
-            reasons.append(f"the data does not conform to the shapes ({count} results)")
-        if reasoning.inconsistencies:
-            reasons.append(f"OWL-RL reasoning found {len(reasoning.inconsistencies)} inconsistencies")
-        raise RejectedBuildError(
-            "release not written: " + " and ".join(reasons) + f"; {out_dir} left unchanged",
-            report=report,
-            inconsistencies=reasoning.inconsistencies,
-        )
+        raise rejected(report, reasoning.inconsistencies, "release", out_dir)
 
     from alliance_kg.wikidata.enrich import GRAPH_WIKIDATA, for_build
 
@@ -402,26 +380,16 @@ def build(
     }
 
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        temp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    except OSError as error:
-        raise BuildError(f"cannot write the release to {out_dir}: {error}") from error
-    try:
-        temp_dir.chmod(_umasked(0o755))  # mkdtemp makes folders 0700
-        for name in RELEASE_FILES:
-            _write(temp_dir / name, contents[name])
-        for name, content in optional.items():
-            _write(temp_dir / name, content)
-        from alliance_kg.export import write_standard_exports
+        with replacing_folder(out_dir) as temp_dir:
+            for name in RELEASE_FILES:
+                _write(temp_dir / name, contents[name])
+            for name, content in optional.items():
+                _write(temp_dir / name, content)
+            from alliance_kg.export import write_standard_exports
 
-        exports = write_standard_exports(asserted, inferred, temp_dir / "exports")
-        (temp_dir / "exports").chmod(_umasked(0o755))
-        _swap_in(temp_dir, out_dir)
+            exports = write_standard_exports(asserted, inferred, temp_dir / "exports")
     except (OSError, InputError) as error:
         raise BuildError(f"cannot write the release to {out_dir}: {error}") from error
-    finally:
-        if temp_dir.exists():
-            shutil.rmtree(temp_dir, ignore_errors=True)
 
     return BuildResult(
         out_dir=out_dir,

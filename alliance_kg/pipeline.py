@@ -18,15 +18,13 @@ rdflib graph but the shapes and the validation report.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance_kg.errors import BuildError, RejectedBuildError
+from alliance_kg.errors import BuildError
 from alliance_kg.namespaces import AKG, GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY, short
 
 if TYPE_CHECKING:
@@ -78,15 +76,32 @@ def _entities(store: Any) -> dict[str, dict[str, int]]:
     }
 
 
-def _write_release(store: Any, out_dir: Path, report: Any, summary: dict[str, Any]) -> None:
-    from alliance_kg.atomic import atomic_file, write_atomic
-    from alliance_kg.build import _check_replaceable, _swap_in, _umasked
+def _summary(store: Any, counts: dict[str, int], report: ValidationReport, *, rounds: int) -> dict[str, Any]:
+    """``summary.json`` of a release built in the store: the keys of the in-memory build's summary."""
+    from alliance_kg import __version__
 
-    _check_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
-        temp.chmod(_umasked(0o755))
+    return {
+        "version": __version__,
+        "conforms": report.conforms,
+        "consistent": True,
+        "triples": {
+            "asserted": counts.get(GRAPH_ONTOLOGY, 0) + counts.get(GRAPH_FACTS, 0),
+            "ontology": counts.get(GRAPH_ONTOLOGY, 0),
+            "facts": counts.get(GRAPH_FACTS, 0),
+            "inferred": counts.get(GRAPH_INFERRED, 0),
+        },
+        "entities": _entities(store),
+        "validation_results": len(report.results),
+        "inconsistencies": [],
+        "inference_rounds": rounds,
+        "warnings": [],
+    }
+
+
+def _write_release(store: Any, out_dir: Path, report: Any, summary: dict[str, Any]) -> None:
+    from alliance_kg.atomic import atomic_file, replacing_folder, write_atomic
+
+    with replacing_folder(out_dir) as temp:
         for name, graphs, fmt in (
             ("alliance-kg.ttl", (GRAPH_ONTOLOGY, GRAPH_FACTS), "turtle"),
             ("alliance-kg.nt", (GRAPH_ONTOLOGY, GRAPH_FACTS), "nt"),
@@ -99,10 +114,6 @@ def _write_release(store: Any, out_dir: Path, report: Any, summary: dict[str, An
             store.dump(None, "trig", handle)
         write_atomic(temp / "validation-report.ttl", report.graph.serialize(format="turtle", encoding="utf-8"))
         write_atomic(temp / "summary.json", json.dumps(summary, indent=2) + "\n")
-        _swap_in(temp, out_dir)
-    finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 def build_store(
@@ -120,82 +131,49 @@ def build_store(
     written, and the loading errors (file, line, column) for malformed input; the previous store and release
     are then left as they were.
     """
-    from alliance_kg import __version__, resources
+    from alliance_kg import resources
+    from alliance_kg.atomic import replacing_folder
+    from alliance_kg.build import check_replaceable as check_release
+    from alliance_kg.build import rejected
     from alliance_kg.inference import inconsistencies, materialise
     from alliance_kg.loading import parse_files
     from alliance_kg.shacl_sparql import validate_store
     from alliance_kg.store_oxigraph import OxigraphStore
-    from alliance_kg.store_release import MARKER, _check_replaceable
+    from alliance_kg.store_release import MARKER, check_replaceable
 
     target = Path(store_path).absolute()
     out = Path(out_dir).absolute()
-    _check_replaceable(target)
-    from alliance_kg.build import _check_replaceable as _check_release
-
-    _check_release(out)
+    check_replaceable(target)
+    check_release(out)
     shapes = parse_files(resources.shape_files() if shape_paths is None else shape_paths)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     seconds: dict[str, float] = {}
     try:
-        store = OxigraphStore(temp)
-        try:
-            began = time.perf_counter()
-            _load(
-                store,
-                None if ontology_paths is None else [Path(p) for p in ontology_paths],
-                None if data_paths is None else [Path(p) for p in data_paths],
-            )
-            seconds["load"] = time.perf_counter() - began
-            began = time.perf_counter()
-            inference = materialise(store)
-            seconds["reason"] = time.perf_counter() - began
-            began = time.perf_counter()
-            report = validate_store(store, shapes)
-            found = inconsistencies(store)
-            seconds["validate"] = time.perf_counter() - began
-            if not report.conforms or found:
-                reasons = []
-                if not report.conforms:
-                    reasons.append(f"the data does not conform to the shapes ({len(report.results)} results)")
-                if found:
-                    reasons.append(f"OWL-RL reasoning found {len(found)} inconsistencies")
-                raise RejectedBuildError(
-                    "store not written: " + " and ".join(reasons) + f"; {target} left unchanged",
-                    report=report,
-                    inconsistencies=found,
+        with replacing_folder(target) as temp:
+            with OxigraphStore(temp) as store:
+                began = time.perf_counter()
+                _load(
+                    store,
+                    None if ontology_paths is None else [Path(p) for p in ontology_paths],
+                    None if data_paths is None else [Path(p) for p in data_paths],
                 )
-            counts = {name: store.count(name) for name in store.graph_names()}
-            summary: dict[str, Any] = {
-                "version": __version__,
-                "conforms": True,
-                "consistent": True,
-                "triples": {
-                    "asserted": counts.get(GRAPH_ONTOLOGY, 0) + counts.get(GRAPH_FACTS, 0),
-                    "ontology": counts.get(GRAPH_ONTOLOGY, 0),
-                    "facts": counts.get(GRAPH_FACTS, 0),
-                    "inferred": counts.get(GRAPH_INFERRED, 0),
-                },
-                "entities": _entities(store),
-                "validation_results": len(report.results),
-                "inconsistencies": [],
-                "inference_rounds": len(inference.added),
-                "warnings": [],
-            }
-            began = time.perf_counter()
-            store.optimize()
-            _write_release(store, out, report, summary)
-            seconds["release"] = time.perf_counter() - began
-        finally:
-            store.close()
-        document = {"format": "oxigraph", "version": __version__, "release": str(out), "graphs": counts}
-        (temp / MARKER).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        from alliance_kg.build import _swap_in
-
-        _swap_in(temp, target)
+                seconds["load"] = time.perf_counter() - began
+                began = time.perf_counter()
+                inference = materialise(store)
+                seconds["reason"] = time.perf_counter() - began
+                began = time.perf_counter()
+                report = validate_store(store, shapes)
+                found = inconsistencies(store)
+                seconds["validate"] = time.perf_counter() - began
+                if not report.conforms or found:
+                    raise rejected(report, found, "store", target)
+                counts = {name: store.count(name) for name in store.graph_names()}
+                summary = _summary(store, counts, report, rounds=len(inference.added))
+                began = time.perf_counter()
+                store.optimize()
+                _write_release(store, out, report, summary)
+                seconds["release"] = time.perf_counter() - began
+            document = {"format": "oxigraph", "version": summary["version"], "release": str(out), "graphs": counts}
+            (temp / MARKER).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     except OSError as error:
         raise BuildError(f"cannot write the store to {target}: {error}") from error
-    finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
     return StoreBuild(store=target, out_dir=out, summary=summary, report=report, seconds=seconds)

@@ -184,3 +184,27 @@ def test_memory_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENV_STORE, raising=False)
     assert isinstance(akg.load().store, MemoryStore)
     assert str(parse_store_spec(None, environ=dict(os.environ))) == "memory"
+
+
+def test_a_rejected_store_build_keeps_the_previous_store(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from alliance_kg.errors import RejectedBuildError
+
+    store = tmp_path / "store"
+    shutil.copytree(built, store)
+    before = sorted(p.name for p in store.iterdir())
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix akg: <https://w3id.org/alliance-kg/ontology#> .\n"
+        "<https://w3id.org/alliance-kg/id/plant/x> a akg:Plant , akg:Manufacturer .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RejectedBuildError, match="store not written") as info:
+        build(tmp_path / "dist", data_paths=[bad], store=f"oxigraph:{store}")
+    assert info.value.report is not None
+    assert not info.value.report.conforms
+    assert info.value.inconsistencies  # a plant is not a manufacturer
+    assert sorted(p.name for p in store.iterdir()) == before
+    assert not (tmp_path / "dist").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
