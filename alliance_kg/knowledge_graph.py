@@ -580,21 +580,9 @@ _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 def _used_prefixes(text: str) -> set[str]:
     """The prefixes of the prefixed names in a query text (comments, strings and IRIs skipped), less those it
     declares itself."""
-    from alliance_kg.sparql_text import next_token
+    from alliance_kg.sparql_text import code_only
 
-    parts: list[str] = []
-    i = 0
-    start = 0
-    while i < len(text):
-        skipped = next_token(text, i)
-        if skipped != i:
-            parts.append(text[start:i])
-            parts.append(" ")
-            i = start = skipped
-            continue
-        i += 1
-    parts.append(text[start:])
-    code = "".join(parts)
+    code = code_only(text)
     declared = {match[1] or "" for match in _PREFIX_DECL.finditer(code)}
     return {match[1] for match in _PREFIX_USE.finditer(code) if match[1]} - declared
 

@@ -575,23 +575,9 @@ def _prefix_lines(compiler: _Compiler, shape: Node, constraint: Node) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _code_positions(text: str) -> Iterator[int]:
-    """Positions of ``text`` outside comments, strings and IRIs."""
-    from alliance_kg.sparql_text import next_token
-
-    i = 0
-    while i < len(text):
-        skipped = next_token(text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        yield i
-        i += 1
-
-
 def _sparql_query(compiler: _Compiler, shape: Node, constraint: Node, path: str | None, target: str) -> str:
     from alliance_kg.errors import QueryError
-    from alliance_kg.sparql_text import keyword_at, where_brace
+    from alliance_kg.sparql_text import code_positions, keyword_at, where_brace
 
     SH = compiler.SH
     selects = list(compiler.g.objects(constraint, SH.select))
@@ -600,7 +586,7 @@ def _sparql_query(compiler: _Compiler, shape: Node, constraint: Node, path: str 
             raise compiler.unsupported(shape, "sh:sparql with sh:ask")
         raise compiler.error(shape, "sh:sparql needs exactly one sh:select")
     text = str(selects[0])
-    code = list(_code_positions(text))
+    code = list(code_positions(text))
     for word in _FORBIDDEN:
         if any(keyword_at(text, i, word) for i in code):
             raise compiler.error(shape, f"sh:sparql uses {word}, which SHACL forbids in SPARQL-based constraints")

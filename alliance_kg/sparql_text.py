@@ -14,7 +14,7 @@ backend: the variable is bound for the whole ``WHERE`` clause (its ``FILTER``\\ 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from alliance_kg.errors import QueryError
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IRIREF",
+    "code_only",
+    "code_positions",
     "has_dataset_clause",
     "keyword_at",
+    "keyword_positions",
     "matching_brace",
     "next_token",
     "skip_blank",
@@ -86,22 +89,33 @@ def next_token(text: str, i: int) -> int:
     return i
 
 
-def matching_brace(text: str, start: int, what: str = "a group") -> int:
-    """The position of the ``}`` that closes the ``{`` at ``start``."""
-    depth = 0
+def code_positions(text: str, start: int = 0) -> Iterator[int]:
+    """The positions from ``start`` that are query syntax: outside comments, strings and IRIs."""
     i = start
     while i < len(text):
         skipped = next_token(text, i)
         if skipped != i:
             i = skipped
             continue
+        yield i
+        i += 1
+
+
+def keyword_positions(text: str, word: str) -> Iterator[int]:
+    """Where the keyword ``word`` (upper case) stands as query syntax, in order."""
+    return (i for i in code_positions(text) if keyword_at(text, i, word))
+
+
+def matching_brace(text: str, start: int, what: str = "a group") -> int:
+    """The position of the ``}`` that closes the ``{`` at ``start``."""
+    depth = 0
+    for i in code_positions(text, start):
         if text[i] == "{":
             depth += 1
         elif text[i] == "}":
             depth -= 1
             if depth == 0:
                 return i
-        i += 1
     raise QueryError(f"unbalanced braces in {what}")
 
 
@@ -120,27 +134,22 @@ def where_brace(text: str) -> int:
     ``CONSTRUCT { template } WHERE { ... }`` skips the template; ``SELECT ... { ... }`` without the ``WHERE``
     keyword takes the first top-level brace. Raises :class:`~alliance_kg.errors.QueryError` when there is none.
     """
-    i = 0
+    depth = 0
     construct_template = False
-    while i < len(text):
-        skipped = next_token(text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        char = text[i]
-        if keyword_at(text, i, "WHERE"):
+    for i in code_positions(text):
+        if depth == 0 and keyword_at(text, i, "WHERE"):
             j = skip_blank(text, i + len("WHERE"))
             if j < len(text) and text[j] == "{":
                 return j
             raise QueryError("WHERE without a { ... } group")
-        if keyword_at(text, i, "CONSTRUCT"):
+        if depth == 0 and keyword_at(text, i, "CONSTRUCT"):
             construct_template = True
-        if char == "{":
-            if not construct_template:
+        if text[i] == "{":
+            if depth == 0 and not construct_template:
                 return i
-            i = matching_brace(text, i, "the CONSTRUCT template") + 1  # the template: keep looking for WHERE
-            continue
-        i += 1
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
     raise QueryError("the query has no WHERE group to bind values in")
 
 
@@ -150,16 +159,15 @@ def has_dataset_clause(text: str) -> bool:
         end = where_brace(text)
     except QueryError:
         end = len(text)
-    i = 0
-    while i < end:
-        skipped = next_token(text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        if keyword_at(text, i, "FROM"):
-            return True
-        i += 1
-    return False
+    return any(i < end for i in keyword_positions(text, "FROM"))
+
+
+def code_only(text: str) -> str:
+    """``text`` with its comments, strings and IRIs blanked out (same length), for scanning its syntax."""
+    kept = [" "] * len(text)
+    for i in code_positions(text):
+        kept[i] = text[i]
+    return "".join(kept)
 
 
 _ESCAPES: Final = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -36,8 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 from alliance_kg.errors import QueryError, ServiceError
 from alliance_kg.sparql_text import IRIREF as _IRIREF
 from alliance_kg.sparql_text import keyword_at as _keyword_at
-from alliance_kg.sparql_text import matching_brace
-from alliance_kg.sparql_text import next_token as _next_token
+from alliance_kg.sparql_text import keyword_positions, matching_brace
 from alliance_kg.sparql_text import skip_blank as _skip_blank
 
 if TYPE_CHECKING:
@@ -128,15 +127,7 @@ def service_clauses(query_text: str) -> list[ServiceClause]:
     the targets are.
     """
     clauses: list[ServiceClause] = []
-    i = 0
-    while i < len(query_text):
-        skipped = _next_token(query_text, i)
-        if skipped != i:
-            i = skipped
-            continue
-        if not _keyword_at(query_text, i, "SERVICE"):
-            i += 1
-            continue
+    for i in keyword_positions(query_text, "SERVICE"):  # a SERVICE may hold another one: each is listed
         j = _skip_blank(query_text, i + len("SERVICE"))
         silent = _keyword_at(query_text, j, "SILENT")
         if silent:
@@ -151,7 +142,6 @@ def service_clauses(query_text: str) -> list[ServiceClause]:
             raise QueryError("SERVICE without a { ... } block")
         end = matching_brace(query_text, j, "SERVICE")
         clauses.append(ServiceClause(target=target, silent=silent, body=query_text[j + 1 : end]))
-        i = j + 1  # a SERVICE may hold another one
     return clauses
 
 
