@@ -26,6 +26,7 @@ from alliance_kg.namespaces import bind_prefixes
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "ProjectGraphs",
+    "check_input_file",
     "load_project",
     "parse_bytes",
     "parse_file",
@@ -62,14 +63,20 @@ def _format_for(path: Path, format: str | None) -> str:
         raise InputError(f"cannot tell the RDF format from the file name (expected {known})", path=path) from None
 
 
+def check_input_file(path: Path) -> None:
+    """Raise :class:`InputError` unless ``path`` is an existing regular file (a device, FIFO or socket, such as a
+    link to ``/dev/zero``, could hang or never end)."""
+    if not path.exists():
+        raise InputError("no such file", path=path)
+    if path.is_dir():
+        raise InputError("is a directory, not a file", path=path)
+    if not path.is_file():
+        raise InputError("is not a regular file", path=path)
+
+
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        if not path.exists():
-            raise InputError("no such file", path=path)
-        if path.is_dir():
-            raise InputError("is a directory, not a file", path=path)
-        if not path.is_file():  # a device, FIFO or socket (e.g. a link to /dev/zero) could hang or never end
-            raise InputError("is not a regular file", path=path)
+        check_input_file(path)
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"file is {size} bytes, more than the limit of {max_bytes} bytes", path=path)

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final, Literal, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Final, Literal, Protocol, Self, runtime_checkable
 
 from alliance_kg.errors import InputError, ParameterError, QueryError
 
@@ -46,7 +46,9 @@ __all__ = [
     "MemoryStore",
     "QueryAnswer",
     "Store",
+    "StoreBase",
     "StoreSpec",
+    "check_timeout",
     "format_for",
     "open_store",
     "parse_store_spec",
@@ -306,7 +308,34 @@ def open_store(
 # -- the in-memory store -------------------------------------------------------------------------------------------
 
 
-class MemoryStore:
+class StoreBase:
+    """What every store class shares beyond the :class:`Store` protocol: ``len(store)`` (every triple of
+    every named graph) and ``with store:`` closing it at the end."""
+
+    def count(self, graph: str | None = None) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_timeout(seconds: float) -> float:
+    """``seconds`` if it is a finite number above zero, else a :class:`~alliance_kg.errors.QueryError`."""
+    if not 0 < seconds < float("inf"):  # also refuses NaN
+        raise QueryError(f"a query timeout must be a positive number of seconds, not {seconds!r}")
+    return float(seconds)
+
+
+class MemoryStore(StoreBase):
     """A :class:`Store` held in memory by an :class:`rdflib.Dataset`."""
 
     kind = "memory"
@@ -325,15 +354,6 @@ class MemoryStore:
 
     def __repr__(self) -> str:
         return f"<MemoryStore: {len(self.graph_names())} graphs, {self.count()} triples>"
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __enter__(self) -> MemoryStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def graph_names(self) -> list[str]:
         from rdflib import URIRef
@@ -402,9 +422,8 @@ class MemoryStore:
         from alliance_kg.namespaces import bind_prefixes
 
         copy = bind_prefixes(Graph(identifier=URIRef(graph)))
-        if graph in self.graph_names():
-            for triple in self._dataset.graph(URIRef(graph)):
-                copy.add(triple)
+        for triple in self._dataset.graph(URIRef(graph)):  # a graph not there is empty (graph_names skips it)
+            copy.add(triple)
         return copy
 
     def query(
@@ -444,23 +463,10 @@ class MemoryStore:
         from rdflib import URIRef
 
         names = self.graph_names() if graph is None else [graph]
-        return sum(len(self._dataset.graph(URIRef(name))) for name in names if name in self.graph_names())
+        return sum(len(self._dataset.graph(URIRef(name))) for name in names)  # a graph not there is empty
 
     def close(self) -> None:
         """Nothing to let go of: the triples stay until the store is dropped."""
-
-    # the old interface, kept for callers that hand a whole graph around (small graphs only)
-    def union(self) -> Graph:
-        """A copy of every named graph together, as one rdflib graph."""
-        from rdflib import Graph
-
-        from alliance_kg.namespaces import bind_prefixes
-
-        copy = bind_prefixes(Graph())
-        for name in self.graph_names():
-            for triple in self.graph(name):
-                copy.add(triple)
-        return copy
 
 
 # -- timeouts in any thread ----------------------------------------------------------------------------------------
@@ -480,8 +486,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
     if seconds is None:
         yield
         return
-    if seconds <= 0 or seconds != seconds:
-        raise QueryError(f"a query timeout must be a positive number of seconds, not {seconds!r}")
+    check_timeout(seconds)
     import sys
     import time
 

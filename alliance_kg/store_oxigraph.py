@@ -53,9 +53,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from alliance_kg.errors import InputError, QueryError, RDFSyntaxError
+from alliance_kg.loading import check_input_file
 from alliance_kg.namespaces import bind_prefixes
 from alliance_kg.sparql_text import has_dataset_clause, with_values
-from alliance_kg.store import RDF_FORMATS, QueryAnswer, format_for
+from alliance_kg.store import RDF_FORMATS, QueryAnswer, StoreBase, check_timeout, format_for
 
 __all__ = ["OxigraphStore", "from_oxigraph", "to_oxigraph"]
 
@@ -130,7 +131,7 @@ _OX_FORMATS: Final = {
 _GRAPH_NAMES: Final = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) } ORDER BY ?g"
 
 
-class OxigraphStore:
+class OxigraphStore(StoreBase):
     """A :class:`~alliance_kg.store.Store` kept by Oxigraph: in memory, or on disk under ``path``.
 
     ``path`` is a folder (created if missing) that keeps the data after :meth:`close`; ``read_only=True``
@@ -169,15 +170,6 @@ class OxigraphStore:
             return f"<OxigraphStore {where}: closed>"
         return f"<OxigraphStore {where}: {len(self.graph_names())} graphs, {self.count()} triples>"
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __enter__(self) -> OxigraphStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- the Store interface --
 
     def graph_names(self) -> list[str]:
@@ -201,7 +193,7 @@ class OxigraphStore:
         name = format_for(path, format) if path is not None or format is not None else "turtle"
         rdf_format = _OX_FORMATS[name]
         if path is not None:
-            _check_input(path)
+            check_input_file(path)
         try:
             if RDF_FORMATS[name][1]:
                 quads = ox.parse(path=str(path), format=rdf_format) if path else ox.parse(source, format=rdf_format)  # type: ignore[arg-type]
@@ -258,14 +250,6 @@ class OxigraphStore:
         _fill(copy, self._open(), ox.NamedNode(graph))
         return copy
 
-    def union(self) -> Graph:
-        """A copy of every named graph together, as one rdflib graph (for small graphs)."""
-        copy = bind_prefixes(Graph())
-        store = self._open()
-        for name in self.graph_names():
-            _fill(copy, store, ox.NamedNode(name))
-        return copy
-
     def query(
         self,
         sparql: str,
@@ -281,7 +265,7 @@ class OxigraphStore:
             options["default_graph"] = ox.NamedNode(graph)
         elif not has_dataset_clause(text):  # a FROM clause chooses the dataset itself, as on every store
             options["use_default_graph_as_union"] = True
-        deadline = None if timeout is None else time.monotonic() + _positive(timeout)
+        deadline = None if timeout is None else time.monotonic() + check_timeout(timeout)
         try:
             answer = store.query(text, **options)  # type: ignore[arg-type]
         except SyntaxError as error:
@@ -381,12 +365,6 @@ class OxigraphStore:
 # is deleted before its function returns.
 
 
-def _positive(timeout: float) -> float:
-    if not timeout > 0:
-        raise QueryError(f"a query timeout must be a positive number of seconds, not {timeout!r}")
-    return timeout
-
-
 def _expired(deadline: float | None, timeout: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
         raise QueryError(f"query stopped after the {timeout:g} s timeout")
@@ -436,15 +414,6 @@ def _query_syntax_error(error: SyntaxError) -> QueryError:
 
 def _syntax_message(error: SyntaxError) -> str:
     return str(error.msg if error.msg else error)
-
-
-def _check_input(path: Path) -> None:
-    if not path.exists():
-        raise InputError("no such file", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, not a file", path=path)
-    if not path.is_file():  # a device, FIFO or socket (e.g. a link to /dev/zero) could hang or never end
-        raise InputError("is not a regular file", path=path)
 
 
 def _fill(graph: Graph, store: ox.Store, name: ox.NamedNode) -> None:

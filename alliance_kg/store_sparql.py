@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from alliance_kg.errors import InputError, QueryError, ServiceError
-from alliance_kg.store import RDF_FORMATS, QueryAnswer, format_for
+from alliance_kg.store import RDF_FORMATS, QueryAnswer, StoreBase, check_timeout, format_for
 
 if TYPE_CHECKING:
     import os
@@ -83,7 +83,7 @@ _READ_ONLY: Final = (
 _CHUNK: Final = 1 << 16
 
 
-class SparqlStore:
+class SparqlStore(StoreBase):
     """A :class:`~alliance_kg.store.Store` read from a SPARQL 1.1 query endpoint at ``url`` (see the module).
 
     ``graph_store_url`` is the server's Graph Store Protocol endpoint (Oxigraph: ``/store``, Virtuoso:
@@ -108,7 +108,7 @@ class SparqlStore:
 
         self.url = check_url(url, "SPARQL endpoint")
         self.graph_store_url = None if graph_store_url is None else check_url(graph_store_url, "Graph Store endpoint")
-        self.timeout = _positive(timeout)
+        self.timeout = check_timeout(timeout)
         self._fixed_graphs = None if graphs is None else sorted(set(graphs))
         self._union: list[str] | None = None
         self._server: str | None = None
@@ -116,15 +116,6 @@ class SparqlStore:
 
     def __repr__(self) -> str:
         return f"<SparqlStore {self.url}>"
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __enter__(self) -> SparqlStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def server(self) -> str:
@@ -174,7 +165,7 @@ class SparqlStore:
         form = query_form(sparql)
         if form is None:
             raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-        wait = self.timeout if timeout is None else _positive(timeout)
+        wait = self.timeout if timeout is None else check_timeout(timeout)
         deadline = None if timeout is None else time.monotonic() + wait
         params = [("query", text), *self._dataset(graph), *self._timeout_params(timeout)]
         if form in ("SELECT", "ASK"):
@@ -196,18 +187,6 @@ class SparqlStore:
         copy = bind_prefixes(Graph(identifier=URIRef(graph)))
         for triple in self._graph_triples(graph):
             copy.add(triple)
-        return copy
-
-    def union(self) -> Graph:
-        """A copy of every named graph together, as one rdflib graph (for small graphs)."""
-        from rdflib import Graph
-
-        from alliance_kg.namespaces import bind_prefixes
-
-        copy = bind_prefixes(Graph())
-        for name in self.graph_names():
-            for triple in self._graph_triples(name):
-                copy.add(triple)
         return copy
 
     def dump(self, graph: str | None, format: str, output: IO[bytes] | None = None) -> bytes | None:
@@ -387,12 +366,6 @@ def _with_prefixes(text: str) -> str:
 
 
 # -- answers -------------------------------------------------------------------------------------------------------
-
-
-def _positive(timeout: float) -> float:
-    if not timeout > 0 or timeout != timeout or timeout == float("inf"):
-        raise QueryError(f"a query timeout must be a positive number of seconds, not {timeout!r}")
-    return float(timeout)
 
 
 def _query_error(error: ServiceError, wait: float) -> Exception:
