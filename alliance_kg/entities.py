@@ -10,12 +10,14 @@ same whatever the size of the graph; nothing pulls every label of a million-trip
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Final
 
 from alliance_kg.named_queries import EntityIndex, Parameter, _fold, expand_name
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from alliance_kg.store import Store
 
 __all__ = ["StoreEntities"]
@@ -56,23 +58,22 @@ class StoreEntities:
 
     def labels(self, iris: Iterable[str]) -> Mapping[str, Mapping[str, str]]:
         """``{iri: {language: label}}`` for the given IRIs (an IRI without labels maps to ``{}``)."""
-        wanted = sorted(set(iris))
+        self._fill(iris, self._labels, self._fetch_labels)
         with self._lock:
-            missing = [iri for iri in wanted if iri not in self._labels]
-        for start in range(0, len(missing), _BATCH):
-            self._fetch(missing[start : start + _BATCH])
-        with self._lock:
-            return {iri: self._labels.get(iri, {}) for iri in wanted}
+            return {iri: self._labels[iri] for iri in set(iris)}
 
     def types(self, iris: Iterable[str]) -> Mapping[str, frozenset[str]]:
         """``{iri: classes}`` (asserted and inferred) for the given IRIs."""
-        wanted = sorted(set(iris))
+        self._fill(iris, self._types, self._fetch_types)
         with self._lock:
-            missing = [iri for iri in wanted if iri not in self._types]
+            return {iri: self._types[iri] for iri in set(iris)}
+
+    def _fill(self, iris: Iterable[str], cache: Mapping[str, object], fetch: Callable[[list[str]], None]) -> None:
+        """Ask the store, a batch at a time, about the IRIs ``cache`` does not hold yet."""
+        with self._lock:
+            missing = sorted({iri for iri in iris if iri not in cache})
         for start in range(0, len(missing), _BATCH):
-            self._fetch(missing[start : start + _BATCH])
-        with self._lock:
-            return {iri: self._types.get(iri, frozenset()) for iri in wanted}
+            fetch(missing[start : start + _BATCH])
 
     def index(self, iris: Iterable[str]) -> EntityIndex:
         """An :class:`~alliance_kg.named_queries.EntityIndex` of just these entities."""
@@ -121,26 +122,31 @@ class StoreEntities:
             answer = self._store.query(_POOL, bindings={"class": URIRef(cls)})
         return [str(row[0]) for row in answer if row[0] is not None]
 
-    def _fetch(self, iris: list[str]) -> None:
-        from rdflib import Literal, URIRef
+    def _rows(self, query: str, iris: list[str]) -> Iterator[tuple[str, Node | None]]:
+        from rdflib import URIRef
 
         from alliance_kg.sparql_text import with_rows
 
+        for subject, value in self._store.query(with_rows(query, ["s"], [[URIRef(iri)] for iri in iris])):
+            yield str(subject), value
+
+    def _fetch_labels(self, iris: list[str]) -> None:
+        from rdflib import Literal
+
         labels: dict[str, dict[str, str]] = {iri: {} for iri in iris}
-        types: dict[str, set[str]] = {iri: set() for iri in iris}
-        rows = [[URIRef(iri)] for iri in iris]
-        for query, target in ((_LABELS, "labels"), (_TYPES, "types")):
-            for subject, value in self._store.query(with_rows(query, ["s"], rows)):
-                key = str(subject)
-                if key not in labels:
-                    continue
-                if target == "labels" and isinstance(value, Literal):
-                    lang = value.language or ""
-                    by_lang = labels[key]
-                    if lang not in by_lang or str(value) < by_lang[lang]:
-                        by_lang[lang] = str(value)
-                elif target == "types" and value is not None:
-                    types[key].add(str(value))
+        for subject, value in self._rows(_LABELS, iris):
+            if subject in labels and isinstance(value, Literal):
+                lang = value.language or ""
+                by_lang = labels[subject]
+                if lang not in by_lang or str(value) < by_lang[lang]:  # one label per language, the same each time
+                    by_lang[lang] = str(value)
         with self._lock:
             self._labels.update(labels)
+
+    def _fetch_types(self, iris: list[str]) -> None:
+        types: dict[str, set[str]] = {iri: set() for iri in iris}
+        for subject, value in self._rows(_TYPES, iris):
+            if subject in types and value is not None:
+                types[subject].add(str(value))
+        with self._lock:
             self._types.update({iri: frozenset(classes) for iri, classes in types.items()})
