@@ -449,25 +449,6 @@ class KnowledgeGraph:
             self._folders[folder] = True
         return folders
 
-    def _check_syntax(self, full: str, *, label: str | None, path: Path | None) -> None:
-        """Parse the query with rdflib (the engine of a memory store) for errors with line and column."""
-        from pyparsing import ParseException
-        from rdflib.plugins.sparql.algebra import translateQuery
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        try:
-            translateQuery(parseQuery(full))
-        except ParseException as error:
-            line = max(int(error.lineno) - 1, 1)  # the prologue is the first line
-            column = int(error.col) if int(error.lineno) > 1 else 1
-            found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
-            raise _located(f"SPARQL syntax error: {error.msg}{found}", label, path, line, max(column, 1)) from None
-        except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
-            message = f"malformed SPARQL query: {error}"
-            if path is None and label:
-                message = f"query {label!r}: {message}"
-            raise QueryError(message, query=label, path=path) from None
-
     def _run(
         self,
         text: str,
@@ -487,8 +468,6 @@ class KnowledgeGraph:
                 "SPARQL updates are refused: the knowledge graph is read-only", query=label, path=path, line=None
             )
         full = self.prologue(text) + text
-        if self._store.kind == "memory":
-            self._check_syntax(full, label=label, path=path)
         # An engine would call SERVICE endpoints itself: apply the federation policy, on the parsed algebra, to
         # every query that may hold a SERVICE clause (mentions_service decodes escapes such as SERV\u0049CE; the
         # exact check parses the query, so queries that cannot hold one skip it).
@@ -512,13 +491,9 @@ class KnowledgeGraph:
             keep = [i for i, n in enumerate(answer.variables) if n not in hidden]
             solutions = [{names[j]: row[i] for j, i in enumerate(keep)} for row in answer]
         except QueryError as error:
-            if error.line is not None and error.path is None and label is None and path is None:
-                raise _located(
-                    str(error).split(": ", 1)[-1], label, path, max(error.line - 1, 1), error.column
-                ) from None
-            if error.query is None and (label or path):
-                raise QueryError(str(error), query=label, path=path, line=error.line, column=error.column) from None
-            raise
+            if error.query is not None or error.path is not None:
+                raise
+            raise _in_user_text(error, label, path) from None
         except AllianceKGError:  # ServiceError (an allowed endpoint or a remote store failed), ParameterError
             raise
         except Exception as error:
@@ -587,9 +562,19 @@ def _used_prefixes(text: str) -> set[str]:
     return {match[1] for match in _PREFIX_USE.finditer(code) if match[1]} - declared
 
 
+def _in_user_text(error: QueryError, label: str | None, path: Path | None) -> QueryError:
+    """A store's QueryError as the user reads it: lines counted in their text (the prologue line left out),
+    and named after their query or file."""
+    line, column = error.line, error.column
+    if line is not None:
+        column = column if line > 1 else 1  # an error in the prologue is the start of their text
+        line = max(line - 1, 1)
+    return _located(error.message, label, path, line, column)
+
+
 def _located(message: str, label: str | None, path: Path | None, line: int | None, column: int | None) -> QueryError:
     """A QueryError whose message starts with where in the query text it is, unless a file names it."""
-    if path is None and line is not None:
-        where = f"query {label!r}: " if label else ""
-        message = f"{where}line {line}, column {column or 1}: {message}"
+    if path is None:
+        where = f"line {line}, column {column or 1}: " if line is not None else ""
+        message = (f"query {label!r}: " if label else "") + where + message
     return QueryError(message, query=label, path=path, line=line, column=column)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from rdflib import Graph
+    from rdflib.plugins.sparql.sparql import Query
     from rdflib.term import Node
 
 __all__ = [
@@ -440,8 +441,9 @@ class MemoryStore(StoreBase):
 
         text = with_values(sparql, bindings)
         target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))
+        prepared = self._parse(text)
         with quiet_dataset_warnings(), _deadline(timeout):
-            result = target.query(text)
+            result = target.query(prepared)
             if result.type == "ASK":
                 return QueryAnswer("ASK", boolean=bool(result.askAnswer))
             items = [tuple(item) for item in result]  # type: ignore[arg-type]  # evaluated now, inside the deadline
@@ -449,6 +451,21 @@ class MemoryStore(StoreBase):
                 return QueryAnswer("CONSTRUCT" if result.type == "CONSTRUCT" else "DESCRIBE", items=items)
             variables = [str(v) for v in (result.vars or [])]
         return QueryAnswer("SELECT", variables=variables, items=items)
+
+    def _parse(self, text: str) -> Query:
+        """rdflib's parse of a query, its errors as :class:`~alliance_kg.errors.QueryError` with line and column."""
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
+
+        try:
+            return prepareQuery(text, initNs=dict(self._dataset.namespaces()))
+        except ParseException as error:
+            found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
+            raise QueryError(
+                f"SPARQL syntax error: {error.msg}{found}", line=int(error.lineno), column=max(int(error.col), 1)
+            ) from None
+        except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
+            raise QueryError(f"malformed SPARQL query: {error}") from None
 
     def update(self, sparql: str) -> None:
         with quiet_dataset_warnings():

@@ -497,3 +497,13 @@ def test_from_and_using_never_fetch_a_graph(store: Store) -> None:
         socket.socket.connect = real  # type: ignore[method-assign]
     assert calls == []
     assert store.count(G2) == 0
+
+
+def test_a_query_syntax_error_is_a_query_error_with_line_and_column(store: Store) -> None:
+    """Each engine parses the query itself, and says where it is wrong in the project's error type."""
+    with pytest.raises(QueryError, match="SPARQL syntax error") as info:
+        store.query("SELECT * WHERE {\n  ?s ?p ?o ;\n     ]\n}")
+    assert info.value.line in (3, 4)  # where each engine noticed: rdflib at the bracket, Oxigraph after it
+    assert info.value.column is not None
+    with pytest.raises(QueryError):
+        store.query("SELECT * WHERE { nope:x ?p ?o }")
