@@ -29,6 +29,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 __all__ = [
     "AKG",
+    "ASSERTED_GRAPHS",
     "GRAPH_FACTS",
     "GRAPH_INFERRED",
     "GRAPH_ONTOLOGY",
@@ -49,6 +50,9 @@ ID: Final = Namespace("https://w3id.org/alliance-kg/id/")
 GRAPH_ONTOLOGY: Final = "https://w3id.org/alliance-kg/graph/ontology"
 GRAPH_FACTS: Final = "https://w3id.org/alliance-kg/graph/facts"
 GRAPH_INFERRED: Final = "https://w3id.org/alliance-kg/graph/inferred"
+
+#: The graphs of what is stated (the ontology and the facts): SHACL validates these, never the inferences.
+ASSERTED_GRAPHS: Final = (GRAPH_ONTOLOGY, GRAPH_FACTS)
 
 #: The short names of the named graphs (as ``graph=`` arguments take them) and their IRIs.
 NAMED_GRAPHS: Final[Mapping[str, str]] = {"ontology": GRAPH_ONTOLOGY, "facts": GRAPH_FACTS, "inferred": GRAPH_INFERRED}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alliance_kg.errors import BuildError
-from alliance_kg.namespaces import AKG, GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY, short
+from alliance_kg.namespaces import AKG, ASSERTED_GRAPHS, GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY, short
 
 if TYPE_CHECKING:
     from alliance_kg.validation import ValidationReport
@@ -161,7 +161,7 @@ def build_store(
                 inference = materialise(store)
                 seconds["reason"] = time.perf_counter() - began
                 began = time.perf_counter()
-                report = validate_store(store, shapes)
+                report = validate_store(store, shapes, graph=ASSERTED_GRAPHS)
                 found = inconsistencies(store)
                 seconds["validate"] = time.perf_counter() - began
                 if not report.conforms or found:

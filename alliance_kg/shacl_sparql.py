@@ -764,10 +764,13 @@ def validate_store(
     store: Store,
     shapes: Graph,
     *,
-    graph: str | None = None,
+    graph: str | Sequence[str] | None = None,
     profile: Callable[[CompiledQuery, float, int], None] | None = None,
 ) -> ValidationReport:
-    """Validate the data in ``store`` (the union of its named graphs, or the named graph ``graph``) against ``shapes``.
+    """Validate the data in ``store`` (the union of its named graphs, or the graph(s) ``graph``) against ``shapes``.
+
+    SHACL validates what is stated: give the asserted graphs (``graph=ASSERTED_GRAPHS``) of a store that also
+    holds inferences, as pySHACL with ``inference="none"`` would see the data.
 
     The data must hold the ontology too (its ``rdfs:subClassOf`` triples decide ``sh:targetClass`` and
     ``sh:class``). Returns the same report as :func:`alliance_kg.validation.validate`; ``profile`` is called with
@@ -785,7 +788,7 @@ def validate_store(
     return _report(results, shapes)
 
 
-def query_store(store: Store, query: CompiledQuery, *, graph: str | None = None) -> QueryAnswer:
+def query_store(store: Store, query: CompiledQuery, *, graph: str | Sequence[str] | None = None) -> QueryAnswer:
     """Run one compiled query (errors name the shape and component)."""
     from alliance_kg.errors import QueryError
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final, Literal, Protocol, Self, runtime_checkable
@@ -204,10 +204,11 @@ class Store(Protocol):
         sparql: str,
         *,
         bindings: Mapping[str, Node] | None = None,
-        graph: str | None = None,
+        graph: str | Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryAnswer:
-        """Run a SPARQL 1.1 query over the union of the named graphs (or over ``graph``).
+        """Run a SPARQL 1.1 query over the union of the named graphs (or over ``graph``: one name, or several
+        whose merge is then the default graph).
 
         ``timeout`` (seconds) stops a query that runs longer with a
         :class:`~alliance_kg.errors.QueryError`, in any thread.
@@ -432,7 +433,7 @@ class MemoryStore(StoreBase):
         sparql: str,
         *,
         bindings: Mapping[str, Node] | None = None,
-        graph: str | None = None,
+        graph: str | Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryAnswer:
         from rdflib import URIRef
@@ -440,7 +441,15 @@ class MemoryStore(StoreBase):
         from alliance_kg.sparql_text import with_values
 
         text = with_values(sparql, bindings)
-        target: Graph = self._dataset if graph is None else self._dataset.graph(URIRef(graph))
+        target: Graph
+        if graph is None:
+            target = self._dataset
+        elif isinstance(graph, str):
+            target = self._dataset.graph(URIRef(graph))
+        else:
+            from rdflib.graph import ReadOnlyGraphAggregate
+
+            target = ReadOnlyGraphAggregate([self._dataset.graph(URIRef(name)) for name in graph])
         prepared = self._parse(text)
         with quiet_dataset_warnings(), _deadline(timeout):
             result = target.query(prepared)

@@ -43,7 +43,7 @@ import functools
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Final
 
@@ -255,14 +255,16 @@ class OxigraphStore(StoreBase):
         sparql: str,
         *,
         bindings: Mapping[str, Node] | None = None,
-        graph: str | None = None,
+        graph: str | Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryAnswer:
         store = self._open()
         text = with_values(sparql, bindings)
         options: dict[str, object] = {"prefixes": _default_prefixes()}
-        if graph is not None:
+        if isinstance(graph, str):
             options["default_graph"] = ox.NamedNode(graph)
+        elif graph is not None:
+            options["default_graph"] = [ox.NamedNode(name) for name in graph]
         elif not has_dataset_clause(text):  # a FROM clause chooses the dataset itself, as on every store
             options["use_default_graph_as_union"] = True
         deadline = None if timeout is None else time.monotonic() + check_timeout(timeout)

@@ -153,7 +153,7 @@ class SparqlStore(StoreBase):
         sparql: str,
         *,
         bindings: Mapping[str, Node] | None = None,
-        graph: str | None = None,
+        graph: str | Sequence[str] | None = None,
         timeout: float | None = None,
     ) -> QueryAnswer:
         from alliance_kg.named_queries import is_update, query_form
@@ -259,9 +259,9 @@ class SparqlStore(StoreBase):
                 self._union = sorted({*PROJECT_GRAPHS, *self.graph_names()})
         return self._union
 
-    def _dataset(self, graph: str | None) -> list[tuple[str, str]]:
+    def _dataset(self, graph: str | Sequence[str] | None) -> list[tuple[str, str]]:
         union = self._graphs()
-        defaults = union if graph is None else [graph]
+        defaults = union if graph is None else [graph] if isinstance(graph, str) else list(graph)
         return [("default-graph-uri", name) for name in defaults] + [("named-graph-uri", name) for name in union]
 
     def _timeout_params(self, timeout: float | None) -> list[tuple[str, str]]:

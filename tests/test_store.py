@@ -507,3 +507,15 @@ def test_a_query_syntax_error_is_a_query_error_with_line_and_column(store: Store
     assert info.value.column is not None
     with pytest.raises(QueryError):
         store.query("SELECT * WHERE { nope:x ?p ?o }")
+
+
+def test_several_graphs_merge_into_the_default_graph(store: Store) -> None:
+    store.add(G1, sample(1))
+    store.add(G2, sample(3))
+    g3 = "https://w3id.org/alliance-kg/graph/test-3"
+    graph = Graph()
+    graph.add((URIRef(f"{EX}other"), URIRef(f"{EX}p"), Literal(9)))
+    store.add(g3, graph)
+    query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+    assert [int(row[0]) for row in store.query(query, graph=[G1, g3])] == [2]  # type: ignore[arg-type]
+    assert [int(row[0]) for row in store.query(query, graph=[G2])] == [3]  # type: ignore[arg-type]

@@ -208,3 +208,19 @@ def test_a_rejected_store_build_keeps_the_previous_store(built: Path, tmp_path: 
     assert sorted(p.name for p in store.iterdir()) == before
     assert not (tmp_path / "dist").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_shapes_see_what_is_stated_not_what_is_inferred(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An operator typed only by inference (the range of akg:operator) must not satisfy sh:class, as with pySHACL."""
+    plant = tmp_path / "plant.ttl"
+    plant.write_text(
+        "@prefix akg: <https://w3id.org/alliance-kg/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/alliance-kg/id/plant/x> a akg:Plant ; rdfs:label "X"@en , "X"@fr ;\n'
+        "    akg:operator <https://w3id.org/alliance-kg/id/manufacturer/y> .\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(plant)]) == 1
+    out = capsys.readouterr().out
+    assert "id:manufacturer/y" in out
+    assert "akg:operator" in out

@@ -12,13 +12,15 @@ from alliance_kg.cli._args import add_store_argument
 
 if TYPE_CHECKING:
     from alliance_kg.reasoning import Inconsistency
+    from alliance_kg.store import Store
     from alliance_kg.validation import ValidationReport
 
 NAME = "validate"
 HELP = "Check data against the SHACL shapes and for OWL-RL consistency."
 DESCRIPTION = (
-    "Validate Turtle files (default: the project's data) against the project's SHACL "
-    "shapes, with the ontology as data, and check them for OWL-RL inconsistencies. "
+    "Validate RDF files (default: the project's data), or what a built store holds (--store), against the "
+    "project's SHACL shapes, with the ontology as data, and check them for OWL-RL inconsistencies. The shapes "
+    "run as one SPARQL query per constraint on an Oxigraph store (the same results as pySHACL, much faster). "
     "Exit 0 if they conform and are consistent, 1 if not, 2 on error."
 )
 
@@ -47,59 +49,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-
-    from alliance_kg import resources
-    from alliance_kg.cli import EXIT_FAILED, EXIT_OK
-    from alliance_kg.loading import load_project, parse_files
-    from alliance_kg.reasoning import reason
-    from alliance_kg.store import parse_store_spec
-    from alliance_kg.validation import validate
-
-    spec = parse_store_spec(args.store)
-    if spec.kind != "memory":
-        if args.files:
-            from alliance_kg.errors import ParameterError
-
-            raise ParameterError(f"give FILEs or --store {spec}, not both", parameter="store")
-        return _validate_store(spec, args.format)
-    if args.files:
-        ontology = parse_files(resources.ontology_files())
-        shapes = parse_files(resources.shape_files())
-        facts = parse_files(args.files)
-        if args.with_data:
-            facts = Graph() + facts + load_project().facts
-    else:
-        project = load_project()
-        ontology, shapes, facts = project.ontology, project.shapes, project.facts
-
-    report = validate(facts, shapes=shapes, ontology=ontology)
-    reasoning = reason(Graph() + ontology + facts)
-    ok = report.conforms and not reasoning.inconsistencies
-
-    _print(report, reasoning.inconsistencies, args.format)
-    return EXIT_OK if ok else EXIT_FAILED
-
-
-def _validate_store(spec: object, fmt: str) -> int:
-    """Validate the facts a built store holds, with its ontology, against the project's shapes."""
     from alliance_kg import resources
     from alliance_kg.cli import EXIT_FAILED, EXIT_OK
     from alliance_kg.inference import inconsistencies
     from alliance_kg.loading import parse_files
+    from alliance_kg.namespaces import ASSERTED_GRAPHS
     from alliance_kg.shacl_sparql import validate_store
-    from alliance_kg.store import StoreSpec, open_store
+    from alliance_kg.store import open_store, parse_store_spec
 
-    assert isinstance(spec, StoreSpec)
+    spec = parse_store_spec(args.store)
+    if spec.kind != "memory" and args.files:
+        from alliance_kg.errors import ParameterError
+
+        raise ParameterError(f"give FILEs or --store {spec}, not both", parameter="store")
     shapes = parse_files(resources.shape_files())
-    store = open_store(spec)
+    store = open_store(spec) if spec.kind != "memory" else _scratch_store(args.files, args.with_data)
     try:
-        report = validate_store(store, shapes)
+        report = validate_store(store, shapes, graph=ASSERTED_GRAPHS)
         found = inconsistencies(store)
     finally:
         store.close()
-    _print(report, found, fmt)
+    _print(report, found, args.format)
     return EXIT_OK if report.conforms and not found else EXIT_FAILED
+
+
+def _scratch_store(files: list[Path], with_data: bool) -> Store:
+    """An in-memory Oxigraph store of the ontology and the facts to validate (the FILEs, the project's data or
+    both), with the OWL-RL inferences the consistency checks read."""
+    from alliance_kg.inference import materialise
+    from alliance_kg.loading import load_project
+    from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY
+    from alliance_kg.store_oxigraph import OxigraphStore
+
+    store = OxigraphStore()
+    project = load_project()
+    store.add(GRAPH_ONTOLOGY, project.ontology)
+    if not files or with_data:
+        store.add(GRAPH_FACTS, project.facts)
+    for path in files:
+        store.load(path, GRAPH_FACTS)
+    materialise(store)
+    return store
 
 
 def _print(report: ValidationReport, found: Sequence[Inconsistency], fmt: str) -> None:
