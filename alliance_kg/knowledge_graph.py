@@ -409,9 +409,10 @@ class KnowledgeGraph:
         big it is); without, every folder the store holds.
         """
         from alliance_kg.namespaces import ID, PREFIXES
+        from alliance_kg.sparql_text import undeclared_prefixes
 
         declared = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-        names = _used_prefixes(text) - set(declared) if text is not None else self._all_folders()
+        names = undeclared_prefixes(text) - set(declared) if text is not None else self._all_folders()
         for folder in sorted(names):
             if self._has_folder(folder):
                 declared[folder] = f"{ID}{folder}/"
@@ -546,20 +547,6 @@ def _query_file(path: Path) -> NamedQuery:
     if re.search(r"^#\s?title:", text, re.MULTILINE):
         return parse_named_query(path, text)
     return NamedQuery(name=path.stem, path=path, title=path.stem, description="", parameters=(), text=text)
-
-
-_PREFIX_USE = re.compile(r"(?<![\w.:?$-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|[,;.)\]}]|$)")
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-
-
-def _used_prefixes(text: str) -> set[str]:
-    """The prefixes of the prefixed names in a query text (comments, strings and IRIs skipped), less those it
-    declares itself."""
-    from alliance_kg.sparql_text import code_only
-
-    code = code_only(text)
-    declared = {match[1] or "" for match in _PREFIX_DECL.finditer(code)}
-    return {match[1] for match in _PREFIX_USE.finditer(code) if match[1]} - declared
 
 
 def _in_user_text(error: QueryError, label: str | None, path: Path | None) -> QueryError:

@@ -32,7 +32,9 @@ __all__ = [
     "ASSERTED_GRAPHS",
     "GRAPH_FACTS",
     "GRAPH_INFERRED",
+    "GRAPH_NAMESPACE",
     "GRAPH_ONTOLOGY",
+    "GRAPH_WIKIDATA",
     "ID",
     "NAMED_GRAPHS",
     "ONTOLOGY_IRI",
@@ -47,9 +49,13 @@ ONTOLOGY_IRI: Final = "https://w3id.org/alliance-kg/ontology"
 AKG: Final = Namespace("https://w3id.org/alliance-kg/ontology#")
 ID: Final = Namespace("https://w3id.org/alliance-kg/id/")
 
-GRAPH_ONTOLOGY: Final = "https://w3id.org/alliance-kg/graph/ontology"
-GRAPH_FACTS: Final = "https://w3id.org/alliance-kg/graph/facts"
-GRAPH_INFERRED: Final = "https://w3id.org/alliance-kg/graph/inferred"
+#: The namespace of the knowledge graph's named graphs.
+GRAPH_NAMESPACE: Final = "https://w3id.org/alliance-kg/graph/"
+GRAPH_ONTOLOGY: Final = GRAPH_NAMESPACE + "ontology"
+GRAPH_FACTS: Final = GRAPH_NAMESPACE + "facts"
+GRAPH_INFERRED: Final = GRAPH_NAMESPACE + "inferred"
+#: What ``alliance-kg enrich`` fetched from Wikidata, kept apart from the facts.
+GRAPH_WIKIDATA: Final = GRAPH_NAMESPACE + "wikidata-enrichment"
 
 #: The graphs of what is stated (the ontology and the facts): SHACL validates these, never the inferences.
 ASSERTED_GRAPHS: Final = (GRAPH_ONTOLOGY, GRAPH_FACTS)

@@ -34,6 +34,7 @@ __all__ = [
     "skip_blank",
     "skip_string",
     "term_text",
+    "undeclared_prefixes",
     "where_brace",
     "with_rows",
     "with_values",
@@ -168,6 +169,18 @@ def code_only(text: str) -> str:
     for i in code_positions(text):
         kept[i] = text[i]
     return "".join(kept)
+
+
+_PREFIX_USE: Final = re.compile(r"(?<![\w.:?$@-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|[,;.)\]}]|$)")
+_PREFIX_DECLARATION: Final = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def undeclared_prefixes(text: str) -> set[str]:
+    """The prefixes of the prefixed names a query uses without a ``PREFIX`` line for them (comments, strings
+    and IRIs skipped; the empty prefix left out)."""
+    code = code_only(text)
+    declared = {match[1] or "" for match in _PREFIX_DECLARATION.finditer(code)}
+    return {match[1] for match in _PREFIX_USE.finditer(code) if match[1]} - declared
 
 
 _ESCAPES: Final = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -47,6 +47,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from alliance_kg.errors import InputError, QueryError, ServiceError
+from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_NAMESPACE, GRAPH_ONTOLOGY, GRAPH_WIKIDATA
 from alliance_kg.store import RDF_FORMATS, QueryAnswer, StoreBase, check_timeout, format_for
 
 if TYPE_CHECKING:
@@ -60,16 +61,8 @@ if TYPE_CHECKING:
 
 __all__ = ["GRAPH_NAMESPACE", "PROJECT_GRAPHS", "SparqlStore"]
 
-#: The namespace of the knowledge graph's named graphs.
-GRAPH_NAMESPACE: Final = "https://w3id.org/alliance-kg/graph/"
-
 #: The named graphs of a release (ontology, facts, inferred, Wikidata enrichment).
-PROJECT_GRAPHS: Final = (
-    "https://w3id.org/alliance-kg/graph/ontology",
-    "https://w3id.org/alliance-kg/graph/facts",
-    "https://w3id.org/alliance-kg/graph/inferred",
-    "https://w3id.org/alliance-kg/graph/wikidata-enrichment",
-)
+PROJECT_GRAPHS: Final = (GRAPH_ONTOLOGY, GRAPH_FACTS, GRAPH_INFERRED, GRAPH_WIKIDATA)
 
 _RESULTS_JSON: Final = "application/sparql-results+json"
 _TRIPLES: Final = "application/n-triples, text/turtle;q=0.5"
@@ -332,34 +325,12 @@ def _known_prefixes() -> dict[str, str]:
     return _default_prefixes()
 
 
-_PREFIXED: Final = re.compile(r"(?<![\w.:?$@<-])([A-Za-z][\w.-]*)?:(?=[^\s/])")
-_DECLARED: Final = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-
-
-def _blank_out(text: str) -> str:
-    """The text with its comments, strings and IRIs replaced by spaces (same length)."""
-    from alliance_kg.sparql_text import next_token
-
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        end = next_token(text, i)
-        if end != i:
-            out.append(" " * (end - i))
-            i = end
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
 def _with_prefixes(text: str) -> str:
     """``text`` with ``PREFIX`` lines for the known prefixes it uses without declaring them."""
-    code = _blank_out(text)
-    declared = {match.group(1) or "" for match in _DECLARED.finditer(code)}
-    used = {match.group(1) or "" for match in _PREFIXED.finditer(code)}
+    from alliance_kg.sparql_text import undeclared_prefixes
+
     known = _known_prefixes()
-    missing = sorted(prefix for prefix in used - declared if prefix in known)
+    missing = sorted(prefix for prefix in undeclared_prefixes(text) if prefix in known)
     if not missing:
         return text
     return "".join(f"PREFIX {prefix}: <{known[prefix]}>\n" for prefix in missing) + text

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from alliance_kg.atomic import write_atomic
 from alliance_kg.errors import ServiceError
+from alliance_kg.namespaces import GRAPH_WIKIDATA  # the named graph (and provenance subject) of the enrichment
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -46,8 +47,6 @@ __all__ = [
     "write_enrichment",
 ]
 
-#: The named graph (and provenance subject) of the enrichment.
-GRAPH_WIKIDATA: Final = "https://w3id.org/alliance-kg/graph/wikidata-enrichment"
 #: Where ``enrich`` writes and ``build`` looks by default, relative to the current directory.
 DEFAULT_ENRICHMENT_FILE: Final = Path("enrichment") / "wikidata.ttl"
 ENRICHMENT_QUERY: Final = Path(__file__).resolve().parent / "sparql" / "construct-enrichment.rq"
