@@ -41,6 +41,7 @@ from typing import IO, Final, NamedTuple
 
 from alliance_kg.atomic import atomic_file
 from alliance_kg.errors import InputError, ParameterError
+from alliance_kg.namespaces import ID, PREFIXES
 
 __all__ = [
     "FORMATS",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 #: Where every IRI the generator mints lives.
-SYNTH_NAMESPACE: Final = "https://w3id.org/alliance-kg/id/synth/"
+SYNTH_NAMESPACE: Final = f"{ID}synth/"
 #: The synthetic source document everything is derived from.
 SOURCE_IRI: Final = SYNTH_NAMESPACE + "source/synthetic-industry-graph"
 #: The smallest size asked for: the fixed part of the graph (places, manufacturers, ...) and a few supplies.
@@ -75,15 +76,9 @@ Triple = tuple[str, str, str]
 
 # -- vocabulary (terms in N-Triples syntax) ------------------------------------------------------------------
 
-_AKG: Final = "https://w3id.org/alliance-kg/ontology#"
-_RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
-_PROV: Final = "http://www.w3.org/ns/prov#"
-_SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
-_DCTERMS: Final = "http://purl.org/dc/terms/"
-_SCHEMA: Final = "https://schema.org/"
-_TIME: Final = "http://www.w3.org/2006/time#"
-_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+_AKG, _RDF, _RDFS, _PROV, _SKOS, _DCTERMS, _SCHEMA, _TIME, _XSD = (
+    str(PREFIXES[name]) for name in ("akg", "rdf", "rdfs", "prov", "skos", "dcterms", "schema", "time", "xsd")
+)
 
 _PREFIXES: Final = (
     ("akg", _AKG),
