@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from shacl_reference import fixture_graph, fixture_report, project_graphs
 
 from alliance_kg.errors import InputError
-from alliance_kg.loading import load_project
 from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY, ID
 from alliance_kg.shacl_sparql import compile_shapes, validate_store
 from alliance_kg.store import MemoryStore, Store
@@ -39,10 +39,7 @@ STORES: dict[str, Callable[[], Store]] = {"memory": MemoryStore, "oxigraph": Oxi
 Key = tuple[str, str | None, str | None, str | None, str]
 
 
-@functools.cache
-def project() -> tuple[Graph, Graph, Graph]:
-    graphs = load_project()
-    return graphs.facts, graphs.ontology, graphs.shapes
+project = project_graphs  # the project's facts, ontology and shapes, parsed once per session
 
 
 def result_keys(report: ValidationReport, shapes: Graph) -> set[Key]:
@@ -104,15 +101,7 @@ def test_article_same_as_pyshacl(kind: str) -> None:
 # -- the fixtures, one by one on Oxigraph -------------------------------------------------------------------------
 
 
-@functools.cache
-def fixture_graph(path: Path) -> Graph:
-    return Graph().parse(path, format="turtle")
-
-
-@functools.cache
-def fixture_reference(path: Path) -> ValidationReport:
-    _facts, ontology, shapes = project()
-    return validate(fixture_graph(path), shapes=shapes, ontology=ontology)
+fixture_reference = fixture_report  # pySHACL's report on a fixture, shared with tests/test_shapes.py
 
 
 @pytest.mark.parametrize("fixture", ALL, ids=[f"{f.parent.name}-{f.stem}" for f in ALL])
