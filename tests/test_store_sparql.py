@@ -291,3 +291,39 @@ def test_open_store_spec(server: Server) -> None:
     assert isinstance(store, SparqlStore)
     assert store.kind == "sparql"
     assert store.count(GRAPH_FACTS) > 0
+
+
+def test_the_query_layer_and_the_cli_over_the_server(
+    server: Server, memory: MemoryStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a user runs: ``akg.load(store="sparql:URL")`` and ``alliance-kg query --store sparql:URL``."""
+    import json
+
+    import alliance_kg as akg
+    from alliance_kg.cli import main
+    from alliance_kg.results import QueryResult
+
+    spec = f"sparql:{server.query_url}"
+    remote_kg = akg.load(store=spec)
+    assert remote_kg.store.kind == "sparql"
+    local_kg = KnowledgeGraph(memory)
+    for name in ("supplies-by-market", "plants-building-for-others", "mitsubishi-builds-for-nissan"):
+        got = remote_kg.query(name, market="North America") if name == "supplies-by-market" else remote_kg.query(name)
+        expected = (
+            local_kg.query(name, market="North America") if name == "supplies-by-market" else local_kg.query(name)
+        )
+        assert isinstance(got, QueryResult)
+        assert isinstance(expected, QueryResult)
+        assert got.vars == expected.vars, name
+        assert sorted(map(str, got.terms)) == sorted(map(str, expected.terms)), name
+    assert (
+        main(["query", "supplies-by-plant", "--param", "plant=Okazaki plant", "--format", "json", "--store", spec]) == 0
+    )
+    rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+    assert {row["supply"]["value"] for row in rows} == {
+        str(row[0])
+        for row in local_kg.store.query(
+            "SELECT ?s WHERE { ?s <https://w3id.org/alliance-kg/ontology#producedAt> "
+            "<https://w3id.org/alliance-kg/id/plant/okazaki> }"
+        )
+    }
