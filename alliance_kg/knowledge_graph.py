@@ -474,7 +474,7 @@ class KnowledgeGraph:
         # exact check parses the query, so queries that cannot hold one skip it).
         services: list[str] = []
         if mentions_service(full):
-            from alliance_kg.wikidata.federation import check_services
+            from alliance_kg.service_policy import check_services
 
             services = check_services(full, allow=allow_service, name=label)
         try:

@@ -438,6 +438,7 @@ class MemoryStore(StoreBase):
     ) -> QueryAnswer:
         from rdflib import URIRef
 
+        from alliance_kg.service_policy import refuse_services
         from alliance_kg.sparql_text import with_values
 
         text = with_values(sparql, bindings)
@@ -451,6 +452,7 @@ class MemoryStore(StoreBase):
 
             target = ReadOnlyGraphAggregate([self._dataset.graph(URIRef(name)) for name in graph])
         prepared = self._parse(text)
+        refuse_services(text)
         with quiet_dataset_warnings(), _deadline(timeout):
             result = target.query(prepared)
             if result.type == "ASK":

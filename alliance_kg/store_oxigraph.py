@@ -55,6 +55,7 @@ from rdflib.term import Identifier, Node
 from alliance_kg.errors import InputError, QueryError, RDFSyntaxError
 from alliance_kg.loading import check_input_file
 from alliance_kg.namespaces import bind_prefixes
+from alliance_kg.service_policy import refuse_services
 from alliance_kg.sparql_text import has_dataset_clause, with_values
 from alliance_kg.store import RDF_FORMATS, QueryAnswer, StoreBase, check_timeout, format_for
 
@@ -260,6 +261,7 @@ class OxigraphStore(StoreBase):
     ) -> QueryAnswer:
         store = self._open()
         text = with_values(sparql, bindings)
+        refuse_services(text)  # Oxigraph would call the endpoint itself
         options: dict[str, object] = {"prefixes": _default_prefixes()}
         if isinstance(graph, str):
             options["default_graph"] = ox.NamedNode(graph)

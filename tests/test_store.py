@@ -519,3 +519,35 @@ def test_several_graphs_merge_into_the_default_graph(store: Store) -> None:
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
     assert [int(row[0]) for row in store.query(query, graph=[G1, g3])] == [2]  # type: ignore[arg-type]
     assert [int(row[0]) for row in store.query(query, graph=[G2])] == [3]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.1:9/sparql",
+        "http://169.254.169.254/",
+        "http://[::ffff:127.0.0.1]:9/",
+        "https://query.wikidata.org/sparql",
+    ],
+)
+def test_a_store_never_calls_a_service_endpoint(store: Store, target: str) -> None:
+    """The engines would call a SERVICE endpoint themselves: the local stores refuse before any connection."""
+    import socket
+
+    store.add(G1, sample(1))
+    calls: list[object] = []
+    real = socket.socket.connect
+
+    def refuse(self: socket.socket, address: object) -> None:
+        calls.append(address)
+        raise OSError("no network in this test")
+
+    socket.socket.connect = refuse  # type: ignore[method-assign]
+    try:
+        with pytest.raises(QueryError, match="SERVICE"):
+            store.query(f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+        with pytest.raises(QueryError, match="SERVICE"):
+            store.query(f"SELECT * WHERE {{ SERV\\u0049CE <{target}> {{ ?s ?p ?o }} }}")  # an escaped keyword too
+    finally:
+        socket.socket.connect = real  # type: ignore[method-assign]
+    assert calls == []

@@ -1,7 +1,7 @@
-"""Federated queries: which ``SERVICE`` endpoints a query may reach, and a runner that reaches them politely.
+"""Federated queries: a runner that reaches the allowed ``SERVICE`` endpoints politely.
 
-A named query may call a remote endpoint with ``SERVICE <https://query.wikidata.org/sparql> { ... }``. Nothing
-reaches the network unless the user allows the endpoint:
+Which endpoints a query may reach is decided by the core's SERVICE policy, :mod:`alliance_kg.service_policy`
+(re-exported here); in short:
 
 * :func:`check_services` finds a query's SERVICE targets in rdflib's algebra (not with a regex) and refuses
   (:class:`~alliance_kg.errors.QueryError`) any target the user did not allow. ``wikidata`` is the alias of
@@ -21,23 +21,29 @@ running any query, and run queries that have SERVICE clauses through :func:`run_
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
-from urllib.parse import urlsplit, urlunsplit
 
 from alliance_kg.errors import QueryError, ServiceError
-from alliance_kg.sparql_text import IRIREF as _IRIREF
-from alliance_kg.sparql_text import keyword_at as _keyword_at
-from alliance_kg.sparql_text import keyword_positions, matching_brace
-from alliance_kg.sparql_text import skip_blank as _skip_blank
+from alliance_kg.service_policy import (
+    ALIASES,
+    WIKIDATA_SPARQL,
+    Resolver,
+    ServiceClause,
+    check_services,
+    default_resolver,
+    normalise_endpoint,
+    parse_query,
+    service_clauses,
+    service_nodes,
+    service_targets,
+)
+from alliance_kg.sparql_text import code_only
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -61,183 +67,6 @@ __all__ = [
     "service_targets",
 ]
 
-WIKIDATA_SPARQL: Final = "https://query.wikidata.org/sparql"
-#: Names ``--allow-service`` accepts besides full URLs.
-ALIASES: Final[Mapping[str, str]] = {"wikidata": WIKIDATA_SPARQL}
-
-Resolver = Callable[[str], list[str]]
-
-
-# -- finding SERVICE clauses ---------------------------------------------------------------------------------------
-
-
-def _parse(query_text: str, name: str | None) -> Query:
-    from rdflib.plugins.sparql import prepareQuery
-
-    try:
-        return prepareQuery(query_text)
-    except Exception as error:
-        raise QueryError(f"cannot parse the query: {error}", query=name) from None
-
-
-def _service_nodes(node: object) -> Iterator[CompValue]:
-    """ServiceGraphPattern nodes of an algebra tree, depth first, in the order of the query text."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            yield node
-        for value in node.values():
-            yield from _service_nodes(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _service_nodes(value)
-
-
-def service_targets(query_text: str, *, name: str | None = None) -> list[str]:
-    """The targets of the query's SERVICE clauses, in order: IRIs, or ``?var`` for a variable target.
-
-    Found in rdflib's algebra of the parsed query. Raises :class:`QueryError` if the query does not parse.
-    """
-    from rdflib import Variable
-
-    targets: list[str] = []
-    for node in _service_nodes(_parse(query_text, name).algebra):
-        term = node.get("term")
-        targets.append(f"?{term}" if isinstance(term, Variable) else str(term))
-    return targets
-
-
-@dataclass(frozen=True)
-class ServiceClause:
-    """A SERVICE clause as written: its target (an IRI, a prefixed name or ``?var``), SILENT, and its body."""
-
-    target: str
-    silent: bool
-    body: str
-
-
-_TERM: Final = re.compile(r"[^\s{]+")
-
-
-def service_clauses(query_text: str) -> list[ServiceClause]:
-    """The SERVICE clauses as written in the query text, in order (comments, strings and IRIs skipped).
-
-    Used to send each clause's own text to its endpoint; :func:`service_targets` is the authority on what
-    the targets are.
-    """
-    clauses: list[ServiceClause] = []
-    for i in keyword_positions(query_text, "SERVICE"):  # a SERVICE may hold another one: each is listed
-        j = _skip_blank(query_text, i + len("SERVICE"))
-        silent = _keyword_at(query_text, j, "SILENT")
-        if silent:
-            j = _skip_blank(query_text, j + len("SILENT"))
-        match = _IRIREF.match(query_text, j) or _TERM.match(query_text, j)
-        if match is None:
-            raise QueryError("SERVICE without a target")
-        target = match.group()
-        target = target[1:-1] if target.startswith("<") else target
-        j = _skip_blank(query_text, match.end())
-        if j >= len(query_text) or query_text[j] != "{":
-            raise QueryError("SERVICE without a { ... } block")
-        end = matching_brace(query_text, j, "SERVICE")
-        clauses.append(ServiceClause(target=target, silent=silent, body=query_text[j + 1 : end]))
-    return clauses
-
-
-# -- the policy ----------------------------------------------------------------------------------------------------
-
-
-def normalise_endpoint(url: str) -> str:
-    """``url`` with scheme and host in lower case and the default port dropped (for comparing endpoints)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    if port is not None and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", parts.query, ""))
-
-
-def _allowed(allow: Iterable[str], name: str | None) -> dict[str, bool]:
-    """normalised endpoint -> True when given as a full URL (False when through an alias)."""
-    allowed: dict[str, bool] = {}
-    for entry in allow:
-        entry = entry.strip()
-        if entry.lower() in ALIASES:
-            allowed.setdefault(normalise_endpoint(ALIASES[entry.lower()]), False)
-            continue
-        parts = urlsplit(entry)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            known = ", ".join(sorted(ALIASES))
-            raise QueryError(
-                f"--allow-service takes a known name ({known}) or a full http(s) endpoint URL, not {entry!r}",
-                query=name,
-            )
-        allowed[normalise_endpoint(entry)] = True
-    return allowed
-
-
-def _non_public(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0])
-    except ValueError:
-        return False
-    return not ip.is_global or ip.is_multicast
-
-
-def _default_resolver(host: str) -> list[str]:
-    try:
-        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
-    except OSError:
-        return []
-
-
-def check_services(
-    query_text: str,
-    *,
-    allow: Iterable[str] = (),
-    name: str | None = None,
-    resolve: Resolver | None = None,
-) -> list[str]:
-    """Check a query's SERVICE targets against the endpoints the user allowed; return the targets.
-
-    ``allow`` holds ``--allow-service`` values: ``wikidata`` or full endpoint URLs. A query without SERVICE
-    passes with any ``allow`` (and returns ``[]``). Raises :class:`QueryError` (naming the query) for a SERVICE
-    target that is a variable, not http(s), not allowed, or on a non-public address that was not allowed by its
-    exact URL. ``resolve`` (host -> addresses) also checks what a host name resolves to; without it nothing is
-    looked up, so the check is offline.
-    """
-    targets = service_targets(query_text, name=name)
-    if not targets:
-        return []
-    allowed = _allowed(allow, name)
-    hint = "run it with --allow-service wikidata" if not allowed else "allowed: " + ", ".join(sorted(allowed))
-    for target in targets:
-        if target.startswith("?"):
-            raise QueryError(f"SERVICE {target}: a SERVICE target must be a fixed endpoint IRI", query=name)
-        parts = urlsplit(target)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise QueryError(f"SERVICE <{target}> is not an http(s) endpoint", query=name)
-        key = normalise_endpoint(target)
-        if key not in allowed:
-            raise QueryError(f"SERVICE <{target}> is not allowed ({hint})", query=name)
-        if allowed[key]:
-            continue  # this exact endpoint was allowed by name
-        host = parts.hostname
-        addresses = [host] if _non_public(host) or host == "localhost" or host.endswith(".localhost") else []
-        if not addresses and resolve is not None:
-            addresses = [a for a in resolve(host) if _non_public(a)]
-        if addresses:
-            raise QueryError(
-                f"SERVICE <{target}> is on a non-public address ({', '.join(addresses)}); allow it by its full "
-                "URL if that is intended",
-                query=name,
-            )
-    return targets
-
-
 # -- the runner ------------------------------------------------------------------------------------------------------
 
 
@@ -250,7 +79,7 @@ def _service_query(ctx: QueryContext, part: CompValue, body: str, prepared: Quer
     from rdflib.term import Identifier
 
     prologue = prepared.prologue
-    used = set(_PREFIXED.findall(re.sub(r"<[^>]*>|\"[^\"]*\"|'[^']*'", " ", body)))
+    used = set(_PREFIXED.findall(code_only(body)))  # comments, strings and IRIs skipped by the one lexer
     lines = []
     if prologue is not None:
         if prologue.base:
@@ -294,7 +123,7 @@ def _answering_services(
     from rdflib import Variable
     from rdflib.plugins.sparql import CUSTOM_EVALS
 
-    nodes = list(_service_nodes(prepared.algebra))
+    nodes = list(service_nodes(prepared.algebra))
     if len(nodes) != len(clauses):
         raise QueryError(
             f"found {len(nodes)} SERVICE clauses in the algebra but {len(clauses)} in the text", query=name
@@ -356,7 +185,7 @@ def run_federated(
     bindings: Mapping[str, Node] | None = None,
     timeout: float = 120.0,
     name: str | None = None,
-    resolve: Resolver | None = _default_resolver,
+    resolve: Resolver | None = default_resolver,
 ) -> Result:
     """Run a query whose SERVICE clauses call allowed endpoints; rdflib's result, evaluated.
 
@@ -374,7 +203,7 @@ def run_federated(
     from alliance_kg.wikidata.client import WikidataClient
 
     check_services(query_text, allow=allow, name=name, resolve=resolve)
-    prepared = _parse(query_text, name)
+    prepared = parse_query(query_text, name)
     clauses = service_clauses(query_text)
     graph = target if isinstance(target, Graph) else union_graph(target)
     client = client or WikidataClient(timeout=min(timeout, 60.0))
