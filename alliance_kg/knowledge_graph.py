@@ -84,6 +84,21 @@ def _file_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(key)
 
 
+def _input_key(
+    ontology_paths: list[Path] | None, data_paths: list[Path] | None, reasoning: bool
+) -> tuple[tuple[str, int, int], ...]:
+    """What the built graph depends on: each input file's path, modification time and size; None means the
+    packaged files (the facts with the curated links of data/mappings/, as load_project reads them)."""
+    from alliance_kg import resources
+
+    ontology_key = resources.ontology_files() if ontology_paths is None else ontology_paths
+    if data_paths is None:
+        data_key = [*resources.data_files(), *sorted(resources.resource_root("data").rglob("*.tsv"))]
+    else:
+        data_key = data_paths
+    return (*_file_key(ontology_key), ("--", 0, 0), *_file_key(data_key), ("reasoning", int(reasoning), 0))
+
+
 def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, reasoning: bool) -> _Built:
     """Parse and reason (once per process for the same files); None means the packaged files."""
     from rdflib import Graph
@@ -94,11 +109,7 @@ def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, rea
     from alliance_kg.reasoning import reason
 
     ontology_key = resources.ontology_files() if ontology_paths is None else ontology_paths
-    if data_paths is None:  # the packaged facts also hold what data/mappings/ compiles to (see load_project)
-        data_key = [*resources.data_files(), *sorted(resources.resource_root("data").rglob("*.tsv"))]
-    else:
-        data_key = data_paths
-    key = (*_file_key(ontology_key), ("--", 0, 0), *_file_key(data_key), ("reasoning", int(reasoning), 0))
+    key = _input_key(ontology_paths, data_paths, reasoning)
     with _CACHE_LOCK:
         built = _CACHE.get(key)
         if built is None:
@@ -494,7 +505,7 @@ class KnowledgeGraph:
         except QueryError as error:
             if error.query is not None or error.path is not None:
                 raise
-            raise _in_user_text(error, label, path) from None
+            raise _in_user_text(self._pointed(error, full), label, path) from None
         except AllianceKGError:  # ServiceError (an allowed endpoint or a remote store failed), ParameterError
             raise
         except Exception as error:
@@ -506,6 +517,21 @@ class KnowledgeGraph:
         return QueryResult.from_solutions(
             names, solutions, label=lambda iri: self._label(iri, lang, labels), lang=lang, query=label
         )
+
+    def _pointed(self, error: QueryError, full: str) -> QueryError:
+        """The engine's syntax error, or rdflib's for the same text when rdflib also rejects it: rdflib points at
+        the token where the text goes wrong, where an engine may point past it. rdflib only helps to locate an
+        error the engine found; it never decides what the engine may run."""
+        if error.line is None or self._store.kind == "memory":
+            return error
+        from alliance_kg.store import rdflib_parse
+
+        try:
+            rdflib_parse(full, {})
+        except QueryError as located:
+            if located.line is not None:
+                return located
+        return error
 
     def _federated(
         self,

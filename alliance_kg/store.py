@@ -54,6 +54,7 @@ __all__ = [
     "open_store",
     "parse_store_spec",
     "quiet_dataset_warnings",
+    "rdflib_parse",
     "union_graph",
 ]
 
@@ -465,18 +466,7 @@ class MemoryStore(StoreBase):
 
     def _parse(self, text: str) -> Query:
         """rdflib's parse of a query, its errors as :class:`~alliance_kg.errors.QueryError` with line and column."""
-        from pyparsing import ParseException
-        from rdflib.plugins.sparql import prepareQuery
-
-        try:
-            return prepareQuery(text, initNs=dict(self._dataset.namespaces()))
-        except ParseException as error:
-            found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
-            raise QueryError(
-                f"SPARQL syntax error: {error.msg}{found}", line=int(error.lineno), column=max(int(error.col), 1)
-            ) from None
-        except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
-            raise QueryError(f"malformed SPARQL query: {error}") from None
+        return rdflib_parse(text, {prefix: str(iri) for prefix, iri in self._dataset.namespaces()})
 
     def update(self, sparql: str) -> None:
         with quiet_dataset_warnings():
@@ -532,6 +522,23 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise QueryError(f"query stopped after the {seconds:g} s timeout") from None
     finally:
         sys.settrace(previous)
+
+
+def rdflib_parse(text: str, prefixes: Mapping[str, str]) -> Query:
+    """rdflib's parse of a query (``prefixes`` usable undeclared); its errors as
+    :class:`~alliance_kg.errors.QueryError`, with line and column for a syntax error."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(text, initNs=dict(prefixes))
+    except ParseException as error:
+        found = f", found {error.line[error.col - 1 : error.col + 19]!r}" if error.line else ""
+        raise QueryError(
+            f"SPARQL syntax error: {error.msg}{found}", line=int(error.lineno), column=max(int(error.col), 1)
+        ) from None
+    except Exception as error:  # rdflib raises plain Exceptions for unknown prefixes and the like
+        raise QueryError(f"malformed SPARQL query: {error}") from None
 
 
 def union_graph(store: Store) -> Graph:

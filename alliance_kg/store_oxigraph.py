@@ -45,7 +45,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -53,6 +53,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from alliance_kg.errors import InputError, QueryError, RDFSyntaxError
+
+if TYPE_CHECKING:
+    from alliance_kg.query_workers import _Pool
 from alliance_kg.loading import check_input_file
 from alliance_kg.namespaces import bind_prefixes
 from alliance_kg.service_policy import refuse_services
@@ -129,6 +132,7 @@ _OX_FORMATS: Final = {
     "json-ld": ox.RdfFormat.JSON_LD,
 }
 
+_WORKER_ACCEPT: Final = "application/sparql-results+json, application/n-triples"
 _GRAPH_NAMES: Final = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) } ORDER BY ?g"
 
 
@@ -145,6 +149,7 @@ class OxigraphStore(StoreBase):
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
         self.path = None if path is None else Path(path)
         self.read_only = read_only
+        self._pool: _Pool | None = None  # the worker process of timed queries (an on-disk store read-only)
         if read_only and self.path is None:
             raise ValueError("a read-only OxigraphStore needs the path of an existing store")
         self._store: ox.Store | None
@@ -269,6 +274,8 @@ class OxigraphStore(StoreBase):
             options["default_graph"] = [ox.NamedNode(name) for name in graph]
         elif not has_dataset_clause(text):  # a FROM clause chooses the dataset itself, as on every store
             options["use_default_graph_as_union"] = True
+        if timeout is not None and self.read_only and self.path is not None:
+            return self._in_worker(text, graph, check_timeout(timeout))
         deadline = None if timeout is None else time.monotonic() + check_timeout(timeout)
         try:
             answer = store.query(text, **options)  # type: ignore[arg-type]
@@ -285,6 +292,39 @@ class OxigraphStore(StoreBase):
             return QueryAnswer("CONSTRUCT", items=items)
         variables = [variable.value for variable in answer.variables]
         return QueryAnswer("SELECT", variables=variables, items=_solutions(answer, deadline, timeout))
+
+    def _in_worker(self, text: str, graph: str | Sequence[str] | None, timeout: float) -> QueryAnswer:
+        """Run a query with a time limit in a worker process that opens this store read-only, and kill the
+        worker when the limit passes: a native Oxigraph call cannot be stopped from Python, a process can.
+        The worker (the endpoint's, :mod:`alliance_kg.endpoint`) is started once and reused."""
+        from alliance_kg.query_workers import _Pool, _Request
+
+        if self._pool is None:
+            import weakref
+
+            assert self.path is not None
+            self._pool = _Pool(self.path, 1, _default_prefixes())
+            weakref.finalize(self, self._pool.close)  # the worker ends with the store, closed or dropped
+        defaults = () if graph is None else (graph,) if isinstance(graph, str) else tuple(graph)
+        request = _Request(text, _WORKER_ACCEPT, default_graphs=defaults)
+        status, media, body = self._pool.run(request, timeout)
+        message = body.decode("utf-8", errors="replace").strip()
+        if status == 503 and "timed out" in message:
+            raise QueryError(f"query stopped after the {timeout:g} s timeout")
+        if status == 400 and message.startswith("malformed SPARQL query: "):
+            raise _query_syntax_error(SyntaxError(message.removeprefix("malformed SPARQL query: ")))
+        if status != 200:
+            raise QueryError(message)
+        if media.startswith("application/n-triples"):
+            triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            items = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in triples]
+            del triples  # see _UNSENDABLE
+            return QueryAnswer("DESCRIBE" if _is_describe(text) else "CONSTRUCT", items=items)
+        answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryAnswer("ASK", boolean=bool(answer))
+        variables = [variable.value for variable in answer.variables]
+        return QueryAnswer("SELECT", variables=variables, items=list(_solutions(answer, None, None)))
 
     def update(self, sparql: str) -> None:
         try:
@@ -312,6 +352,9 @@ class OxigraphStore(StoreBase):
 
     def close(self) -> None:
         """Write everything to disk and let go of the store (its folder can then be opened again)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._store is not None:
             if not self.read_only and self.path is not None:
                 self._store.flush()

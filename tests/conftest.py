@@ -15,6 +15,17 @@ from alliance_kg.build import BuildResult, build
 from alliance_kg.loading import ProjectGraphs, load_project
 
 
+@pytest.fixture(scope="session", autouse=True)
+def store_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cached stores of ``alliance-kg query`` (alliance_kg.store_cache) go to a folder of the test session,
+    never to the user's cache; commands run as subprocesses inherit it."""
+    import os
+
+    folder = tmp_path_factory.mktemp("store-cache")
+    os.environ["ALLIANCE_KG_STORE_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def project() -> ProjectGraphs:
     """The real project's ontology, shapes and data, parsed once."""

@@ -551,3 +551,26 @@ def test_a_store_never_calls_a_service_endpoint(store: Store, target: str) -> No
     finally:
         socket.socket.connect = real  # type: ignore[method-assign]
     assert calls == []
+
+
+def test_a_runaway_query_on_a_read_only_disk_store_is_killed_at_its_limit(tmp_path: Path) -> None:
+    """A native Oxigraph call cannot be interrupted: on an on-disk store the query runs in a worker process
+    that is killed when the limit passes, and the next query is answered at once."""
+    import time
+
+    with OxigraphStore(path=tmp_path / "kg") as writable:
+        writable.add(G1, sample(2000))
+    with OxigraphStore(path=tmp_path / "kg", read_only=True) as store:
+        start = time.monotonic()
+        with pytest.raises(QueryError, match="stopped after the 1 s timeout"):
+            store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=1)
+        assert time.monotonic() - start < 20
+        answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=30)
+        assert [int(row[0]) for row in answer] == [2000]  # type: ignore[arg-type]
+        rows = store.query("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef(f"{EX}s1")}, timeout=30).rows()
+        assert rows == [(Literal(1),)]
+        assert store.query("ASK { ?s ?p 5 }", timeout=30).boolean is True
+        assert len(store.query("CONSTRUCT WHERE { ?s ?p 5 }", timeout=30).graph()) == 1
+        with pytest.raises(QueryError, match="syntax error") as info:
+            store.query("SELECT * WHERE {\n ?s ?p ]\n}", timeout=30)
+        assert info.value.line is not None

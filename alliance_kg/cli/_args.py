@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["add_data_argument", "add_store_argument", "positive_seconds"]
+if TYPE_CHECKING:
+    from alliance_kg.knowledge_graph import KnowledgeGraph
+
+__all__ = ["add_data_argument", "add_project_argument", "add_store_argument", "load_graph", "positive_seconds"]
 
 
 def positive_seconds(text: str) -> float:
@@ -35,12 +39,41 @@ def add_data_argument(parser: argparse.ArgumentParser, help: str) -> None:
     )
 
 
-def add_store_argument(parser: argparse.ArgumentParser, help: str) -> None:
+def add_store_argument(parser: argparse.ArgumentParser, help: str, *, cached: bool = False) -> None:
     """``--store STORE``: ``memory``, ``oxigraph:PATH`` or ``sparql:URL`` (default: ``$ALLIANCE_KG_STORE``, else
-    ``memory``)."""
+    ``memory``, or with ``cached`` a store built once from the data files and reused: see :func:`load_graph`)."""
+    default = "a store built once from the data files and reused" if cached else "memory"
     parser.add_argument(
         "--store",
         metavar="STORE",
         default=None,
-        help=help + " (memory, oxigraph:PATH or sparql:URL; default: $ALLIANCE_KG_STORE, else memory)",
+        help=help + f" (memory, oxigraph:PATH or sparql:URL; default: $ALLIANCE_KG_STORE, else {default})",
+    )
+
+
+def load_graph(store: str | None, data: list[Path] | None, *, lang: str = "en") -> KnowledgeGraph:
+    """The knowledge graph a read-only command runs on: the ``--store`` given (or ``$ALLIANCE_KG_STORE``), else
+    an on-disk store built from the data files on the first run and reused while they are unchanged
+    (:func:`alliance_kg.store_cache.cached_store`), so a cold query does not parse and reason again."""
+    import os
+
+    from alliance_kg.knowledge_graph import load
+    from alliance_kg.store import ENV_STORE, parse_store_spec
+
+    if store is None and not os.environ.get(ENV_STORE):
+        from alliance_kg.store_cache import cached_store
+
+        return load(store=f"oxigraph:{cached_store(data)}", lang=lang)
+    return load(data, lang=lang, store=str(parse_store_spec(store)))
+
+
+def add_project_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--project DIR``: the project folder to work on, instead of the current directory (see
+    :mod:`alliance_kg.project`)."""
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help=help + " (default: the current directory when it holds data/ and ontology/ or alliance-kg.toml)",
     )

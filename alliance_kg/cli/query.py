@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from alliance_kg.cli._args import add_data_argument, add_store_argument, positive_seconds
+from alliance_kg.cli._args import add_data_argument, add_store_argument, load_graph, positive_seconds
 
 NAME = "query"
 HELP = "Run a named query (or a .rq file) on the knowledge graph and print the answer."
@@ -53,7 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let SERVICE clauses call this endpoint: 'wikidata' or a full URL (repeatable; none by default)",
     )
     add_data_argument(parser, "Turtle files to query instead of the project's data/ files")
-    add_store_argument(parser, "the store to query: a built on-disk store or a SPARQL server is opened as it is")
+    add_store_argument(
+        parser, "the store to query: a built on-disk store or a SPARQL server is opened as it is", cached=True
+    )
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -76,24 +78,21 @@ def run(args: argparse.Namespace) -> int:
 
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
     from alliance_kg.errors import QueryError
-    from alliance_kg.knowledge_graph import load
     from alliance_kg.store import quiet_dataset_warnings
 
     if (args.name is None) == (args.file is None):
         print("alliance-kg query: error: give a query NAME or --file FILE (not both)", file=sys.stderr)
         return EXIT_ERROR
-    from alliance_kg.store import parse_store_spec
 
     params = _params(args.param)
-    spec = parse_store_spec(args.store)
-    kg = load(args.data, lang=args.lang, store=str(spec))
     if args.file is not None:
         if not args.file.is_file():
             raise QueryError("no such query file", query=args.file.stem, path=args.file)
         query: str | Path = args.file
     else:
         query = args.name
-    result = kg.query(query, lang=args.lang, timeout=args.timeout, allow_service=args.allow_service, **params)
+    with load_graph(args.store, args.data, lang=args.lang) as kg:
+        result = kg.query(query, lang=args.lang, timeout=args.timeout, allow_service=args.allow_service, **params)
     if isinstance(result, Graph):
         fmt = {"table": "turtle", "json": "json-ld", "csv": "nt", "tsv": "nt"}[args.format]
         with quiet_dataset_warnings():

@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 
-from alliance_kg.cli._args import add_store_argument, positive_seconds
+from alliance_kg.cli._args import add_store_argument, load_graph, positive_seconds
 
 NAME = "serve"
 HELP = "Serve the knowledge graph over the SPARQL 1.1 Protocol, read-only."
@@ -37,21 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cors", action="store_true", help="do not allow cross-origin requests from browsers")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
     add_store_argument(
-        parser, "what to serve: an on-disk Oxigraph store is opened read-only by every worker, not copied"
+        parser, "what to serve: an on-disk Oxigraph store is opened read-only by every worker, not copied", cached=True
     )
 
 
 def run(args: argparse.Namespace) -> int:
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
     from alliance_kg.endpoint import Endpoint
-    from alliance_kg.knowledge_graph import load
-    from alliance_kg.store import parse_store_spec
 
     if args.timeout <= 0 or (args.workers is not None and args.workers < 1):
         print("alliance-kg serve: error: --timeout and --workers must be positive", file=sys.stderr)
         return EXIT_ERROR
+    kg = load_graph(args.store, None)
     endpoint = Endpoint(
-        load(store=str(parse_store_spec(args.store))),
+        kg,
         host=args.host,
         port=args.port,
         timeout=args.timeout,
@@ -78,4 +77,5 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         endpoint.stop()
+        kg.close()
     return EXIT_OK

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -63,21 +62,14 @@ _T = TypeVar("_T")
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where answers are cached: ``$ALLIANCE_KG_CACHE_DIR``, else the user cache dir + ``alliance-kg/wikidata``.
+    """Where answers are cached: ``$ALLIANCE_KG_CACHE_DIR``, else the user cache folder
+    (:func:`alliance_kg.store_cache.user_cache_dir`) + ``wikidata``."""
+    from alliance_kg.store_cache import user_cache_dir
 
-    The user cache dir is ``$XDG_CACHE_HOME`` or ``~/.cache`` (Linux and others), ``~/Library/Caches`` (macOS)
-    or ``%LOCALAPPDATA%`` (Windows).
-    """
     environ = os.environ if environ is None else environ
     if environ.get(ENV_CACHE_DIR):
         return Path(environ[ENV_CACHE_DIR])
-    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        base = Path(environ["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "alliance-kg" / "wikidata"
+    return user_cache_dir(environ) / "wikidata"
 
 
 def resolve_endpoints(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -176,7 +177,7 @@ def test_endpoints_from_arguments_environment_and_defaults(monkeypatch: pytest.M
 
 
 def test_cache_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(client_module.sys, "platform", "linux")
+    monkeypatch.setattr(sys, "platform", "linux")  # the user cache folder is chosen by platform
     assert default_cache_dir({"ALLIANCE_KG_CACHE_DIR": str(tmp_path)}) == tmp_path
     assert default_cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "alliance-kg" / "wikidata"
 
