@@ -54,6 +54,7 @@ COMMANDS: list[str] = [
     "alliance_kg.cli.enrich",
     "alliance_kg.cli.synth",
     "alliance_kg.cli.publish",
+    "alliance_kg.cli.init",
 ]
 
 

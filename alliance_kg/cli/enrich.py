@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from alliance_kg.cli._args import add_project_argument
 from alliance_kg.cli.link import add_service_arguments, make_client
 
 NAME = "enrich"
@@ -14,9 +15,13 @@ DESCRIPTION = """\
 For the Wikidata items our entities link to, ask the SPARQL endpoint (a CONSTRUCT) for their labels in more
 languages, coordinates (P625), country (P17), parent organisation (P749), classes (P31), manufacturer (P176) and
 location (P131), and write them with their provenance (endpoint, retrieval time) to a separate Turtle file
-(default: enrichment/wikidata.ttl), never into the curated facts. `alliance-kg build` includes the file when it
-is there. Disagreements with our facts (a country, a manufacturer) are printed as warnings. Answers are cached
-on disk; the previous file is kept if the endpoint fails. Exit status: 0 ok, 2 error."""
+(default: the project's enrichment/wikidata.ttl), never into the curated facts. `alliance-kg build` run in the
+project includes the file when it is there. Disagreements with our facts (a country, a manufacturer) are printed
+as warnings. Answers are cached on disk; the previous file is kept if the endpoint fails.
+
+The project is the current directory when it holds data/ and ontology/ (or alliance-kg.toml), or --project DIR;
+outside one, enrich stops and says how to make one (`alliance-kg init DIR`) unless --out is given. Nothing is
+written into the installed package. Exit status: 0 ok, 2 error."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,14 +32,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         type=Path,
         default=None,
-        help="the enrichment file to (re)write (default: enrichment/wikidata.ttl)",
+        help="the enrichment file to (re)write (default: the project's enrichment/wikidata.ttl)",
     )
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
     parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    add_project_argument(parser, "the project whose data to read and whose enrichment/ to write")
     add_service_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from alliance_kg import resources
+    from alliance_kg.project import check_writable, find_project, require_project
+    from alliance_kg.wikidata import enrich
+
+    home = find_project(explicit=args.project)
+    if args.out is not None:
+        out = check_writable(args.out)
+    else:
+        home = home or require_project(command="enrich")
+        out = home.root / enrich.DEFAULT_ENRICHMENT_FILE
+    with resources.use_project(home):
+        return _run(args, out)
+
+
+def _run(args: argparse.Namespace, out: Path) -> int:
     from alliance_kg.cli import EXIT_OK
     from alliance_kg.loading import load_project
     from alliance_kg.wikidata import enrich, sssom
@@ -44,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     qids = enrich.linked_items(project.facts, links)
     client = make_client(args)
     result = enrich.fetch_enrichment(qids, client)
-    path = enrich.write_enrichment(result, args.out or enrich.DEFAULT_ENRICHMENT_FILE)
+    path = enrich.write_enrichment(result, out)
     print(
         f"{len(result.graph)} triples about {len(qids)} linked Wikidata items from {result.endpoint} "
         f"(retrieved {result.retrieved.isoformat(timespec='seconds')}) written to {path}; "

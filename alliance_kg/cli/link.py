@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alliance_kg.cli._args import add_project_argument
+
 if TYPE_CHECKING:
+    from alliance_kg.project import Project
     from alliance_kg.wikidata.client import WikidataClient
 
 NAME = "link"
@@ -21,7 +24,13 @@ This is the only way this command reaches the network; answers are cached on dis
 
 --accept promotes the candidates a reviewer signed (reviewer_id filled, predicate_modifier not 'Not') to links in
 data/mappings/wikidata.sssom.tsv. --report lists linked entities, candidates needing review and unlinked entities
-(offline). Exit status: 0 ok, 2 error (including entities left unreconciled because the service failed)."""
+(offline).
+
+The files are those of the project: the current directory when it holds data/ and ontology/ (or alliance-kg.toml),
+or --project DIR. Finding candidates and --accept change curated files, so they refuse to run outside a project
+(make one with `alliance-kg init DIR`); nothing is written into the installed package. --report reads the packaged
+data when there is no project. Exit status: 0 ok, 2 error (including entities left unreconciled because the service
+failed, and no project)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--candidates", metavar="FILE", type=Path, default=None, help="the SSSOM review file")
     parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
     parser.add_argument("--min-score", type=float, default=0.5, help="keep candidates scoring at least this (0..1)")
+    add_project_argument(parser, "the project whose data/mappings/ to read and write")
     add_service_arguments(parser)
 
 
@@ -93,7 +103,38 @@ def _entity_iri(text: str) -> str:
     return str(ID) + text.removeprefix("id:")
 
 
+def _mapping_files(args: argparse.Namespace, project: Project | None) -> tuple[Path, Path]:
+    """The links and candidates files: those given, else the project's (``data/mappings/``).
+
+    A file the command writes must come from a project (or be given): outside one, the error says how to make
+    one. ``--report`` only reads, and falls back to the packaged copy.
+    """
+    from alliance_kg.project import require_project
+    from alliance_kg.wikidata import sssom
+
+    command = "link --accept" if args.accept else "link"
+    writes_links = args.accept
+    writes_candidates = not args.report
+    if project is None and ((writes_links and args.links is None) or (writes_candidates and args.candidates is None)):
+        project = require_project(command=command)
+    if project is None:  # --report outside a project, or every written file given
+        return args.links or sssom.links_path(), args.candidates or sssom.candidates_path()
+    return (
+        args.links or project.mappings / sssom.LINKS_FILE,
+        args.candidates or project.mappings / sssom.CANDIDATES_FILE,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    from alliance_kg import resources
+    from alliance_kg.project import find_project
+
+    project = find_project(explicit=args.project)
+    with resources.use_project(project):
+        return _run(args, project)
+
+
+def _run(args: argparse.Namespace, home: Project | None) -> int:
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
     from alliance_kg.errors import InputError
     from alliance_kg.loading import load_project
@@ -101,8 +142,7 @@ def run(args: argparse.Namespace) -> int:
     from alliance_kg.wikidata import reconcile as rec
     from alliance_kg.wikidata import sssom
 
-    links_file = args.links or sssom.links_path()
-    candidates_file = args.candidates or sssom.candidates_path()
+    links_file, candidates_file = _mapping_files(args, home)
     links = sssom.read_mapping_set(links_file)
     candidates = sssom.read_mapping_set(candidates_file)
 

@@ -7,10 +7,10 @@ entities: the curated ``skos:exactMatch`` links are the only bridge. The graph c
 :data:`GRAPH_WIKIDATA`: ``prov:wasDerivedFrom`` the endpoint, ``prov:generatedAtTime`` the retrieval time
 (the original one when answers came from the cache) and Wikidata's licence (CC0).
 
-:func:`write_enrichment` writes it as a separate Turtle file (``enrichment/wikidata.ttl`` by default, outside
-``data/`` so that it is never loaded as facts); :func:`load_enrichment` reads it back for ``build``, which
-includes it only when present, and :func:`disagreements` lists where Wikidata and our facts differ (a plant's
-or a city's country, a vehicle's manufacturer), for ``build`` to print as warnings.
+:func:`write_enrichment` writes it as a separate Turtle file (the project's ``enrichment/wikidata.ttl`` by
+default, outside ``data/`` so that it is never loaded as facts); :func:`load_enrichment` reads it back for
+``build``, which includes it only when present, and :func:`disagreements` lists where Wikidata and our facts
+differ (a plant's or a city's country, a vehicle's manufacturer), for ``build`` to print as warnings.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ __all__ = [
     "Disagreement",
     "Enrichment",
     "disagreements",
+    "enrichment_file",
     "enrichment_query",
     "fetch_enrichment",
     "for_build",
@@ -47,7 +48,8 @@ __all__ = [
     "write_enrichment",
 ]
 
-#: Where ``enrich`` writes and ``build`` looks by default, relative to the current directory.
+#: Where ``enrich`` writes and ``build`` looks by default, relative to the project folder (see
+#: :func:`enrichment_file`).
 DEFAULT_ENRICHMENT_FILE: Final = Path("enrichment") / "wikidata.ttl"
 ENRICHMENT_QUERY: Final = Path(__file__).resolve().parent / "sparql" / "construct-enrichment.rq"
 
@@ -162,9 +164,27 @@ def fetch_enrichment(qids: Sequence[str], client: WikidataClient, *, batch: int 
     return Enrichment(graph=graph, endpoint=client.sparql_url, retrieved=retrieved_at, items=tuple(qids))
 
 
-def write_enrichment(enrichment: Enrichment, path: str | Path = DEFAULT_ENRICHMENT_FILE) -> Path:
-    """Write the enrichment as Turtle to ``path`` atomically (the previous file stays until it is complete)."""
-    path = Path(path)
+def enrichment_file() -> Path | None:
+    """The default enrichment file: the active project's ``enrichment/wikidata.ttl`` (the current directory's
+    project, or the one selected with ``--project``), or None outside a project (the packaged, read-only data
+    has no enrichment)."""
+    from alliance_kg.resources import active_project
+
+    project = active_project()
+    return None if project is None else project.root / DEFAULT_ENRICHMENT_FILE
+
+
+def write_enrichment(enrichment: Enrichment, path: str | Path | None = None) -> Path:
+    """Write the enrichment as Turtle to ``path`` atomically (the previous file stays until it is complete).
+
+    ``path`` defaults to the project's ``enrichment/wikidata.ttl``; outside a project that is an
+    :class:`~alliance_kg.errors.InputError` saying how to make one, as is a path inside the installed package.
+    """
+    from alliance_kg.project import check_writable, require_project
+
+    if path is None:
+        path = require_project(command="enrich").root / DEFAULT_ENRICHMENT_FILE
+    path = check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     header = (
         "# Wikidata enrichment, written by `alliance-kg enrich`: statements about Wikidata items, not curated\n"
@@ -177,7 +197,7 @@ def write_enrichment(enrichment: Enrichment, path: str | Path = DEFAULT_ENRICHME
 
 
 def load_enrichment(path: str | Path | None = None) -> Graph | None:
-    """The enrichment graph from ``path`` (default ``enrichment/wikidata.ttl``), or None when there is none.
+    """The enrichment graph from ``path`` (default :func:`enrichment_file`), or None when there is none.
 
     For ``build``: include the graph (as the named graph :data:`GRAPH_WIKIDATA`) only when this returns one.
     Reads the local file only (through :func:`alliance_kg.loading.parse_file`); raises its errors for a
@@ -188,30 +208,35 @@ def load_enrichment(path: str | Path | None = None) -> Graph | None:
     from alliance_kg.loading import parse_file
     from alliance_kg.namespaces import bind_prefixes
 
-    path = Path(DEFAULT_ENRICHMENT_FILE if path is None else path)
-    if not path.is_file():
+    path = enrichment_file() if path is None else Path(path)
+    if path is None or not path.is_file():
         return None
     return parse_file(path, into=bind_prefixes(Graph(identifier=GRAPH_WIKIDATA)))
 
 
 @dataclass(frozen=True)
 class BuildEnrichment:
-    """What ``build`` needs: the enrichment graph (None when there is no file) and the disagreements to warn of."""
+    """What ``build`` needs: the enrichment graph (None when there is no file) and the disagreements to warn of.
+
+    ``path`` is the file looked for (None outside a project when none was given)."""
 
     graph: Graph | None
     warnings: tuple[Disagreement, ...]
-    path: Path
+    path: Path | None
 
 
 def for_build(facts: Graph, path: str | Path | None = None, *, links: Graph | None = None) -> BuildEnrichment:
     """Load the enrichment file if present and compare it with ``facts``; offline, nothing is fetched.
 
+    ``path`` defaults to :func:`enrichment_file` (the project's ``enrichment/wikidata.ttl``; none outside a
+    project).
+
     ``build`` adds ``graph`` (when not None) as the named graph :data:`GRAPH_WIKIDATA` of the release, apart
     from the facts, and prints each of ``warnings`` (``str(item)`` is a sentence). ``links`` are extra
     ``skos:exactMatch`` triples (the compiled SSSOM links) when ``facts`` does not hold them.
     """
-    target = Path(DEFAULT_ENRICHMENT_FILE if path is None else path)
-    graph = load_enrichment(target)
+    target = enrichment_file() if path is None else Path(path)
+    graph = None if target is None else load_enrichment(target)
     found = () if graph is None else tuple(disagreements(facts, graph, links=links))
     return BuildEnrichment(graph=graph, warnings=found, path=target)
 

@@ -2,7 +2,8 @@
 
 SSSOM (Simple Standard for Sharing Ontological Mappings, https://w3id.org/sssom/) keeps mappings in a TSV file
 whose metadata (``curie_map``, ``mapping_set_id``, ``license``, ...) is a YAML block at the top, each line opened
-by ``#``. alliance-kg keeps two such files in ``data/mappings/``:
+by ``#``. alliance-kg keeps two such files in a project's ``data/mappings/`` (a copy ships with the package as read-only
+reference data; see :mod:`alliance_kg.project`):
 
 * ``wikidata.sssom.tsv``: the curated links, one ``skos:exactMatch`` row per entity, with ``confidence``,
   ``mapping_justification`` (``semapv:ManualMappingCuration``), ``author_id`` and ``mapping_date``.
@@ -268,22 +269,32 @@ def dumps_mapping_set(mapping_set: MappingSet) -> str:
 
 
 def write_mapping_set(mapping_set: MappingSet, path: str | Path) -> Path:
-    """Write a mapping set as SSSOM/TSV to ``path`` atomically (a temporary file renamed over it)."""
-    path = Path(path)
+    """Write a mapping set as SSSOM/TSV to ``path`` atomically (a temporary file renamed over it).
+
+    Raises :class:`InputError` for a path inside the installed package: its data is read-only reference data.
+    """
+    from alliance_kg.project import check_writable
+
+    path = check_writable(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, dumps_mapping_set(mapping_set))
     return path
 
 
 def links_path() -> Path:
-    """The packaged curated links file, ``data/mappings/wikidata.sssom.tsv``."""
+    """The curated links file, ``data/mappings/wikidata.sssom.tsv``, of the active project (the current
+    directory's, or the one selected with ``--project``), else of the packaged, read-only data.
+
+    Commands that write it take it from :func:`alliance_kg.project.require_project` instead (see
+    ``Project.mappings``), so that nothing is written into the installed package."""
     from alliance_kg.resources import resource_root
 
     return resource_root("data") / "mappings" / LINKS_FILE
 
 
 def candidates_path() -> Path:
-    """The packaged review file, ``data/mappings/wikidata-candidates.sssom.tsv``."""
+    """The review file, ``data/mappings/wikidata-candidates.sssom.tsv``, of the active project, else of the
+    packaged, read-only data (see :func:`links_path`)."""
     from alliance_kg.resources import resource_root
 
     return resource_root("data") / "mappings" / CANDIDATES_FILE
@@ -292,7 +303,8 @@ def candidates_path() -> Path:
 def links_graph(path: str | Path | None = None) -> Graph:
     """Compile the curated links into a new graph of ``subject skos:exactMatch wd:Q…`` triples.
 
-    ``path`` is an SSSOM/TSV file (the packaged ``data/mappings/wikidata.sssom.tsv`` when None). Rows whose
+    ``path`` is an SSSOM/TSV file (:func:`links_path`, the active project's or the packaged
+    ``data/mappings/wikidata.sssom.tsv``, when None). Rows whose
     predicate is not ``skos:exactMatch`` or whose ``predicate_modifier`` is ``Not`` are left out. Raises
     :class:`InputError` (file and line) for a link that is not a Wikidata item IRI or an entity with two links.
     """
