@@ -22,14 +22,26 @@ rules they implement, generic over the axioms of the ontology graph (they read `
 How a round runs (semi-naive evaluation): each rule joins at least one triple that the *previous* round added
 (the ``?delta`` graphs: the asserted graphs and the schema closure in the first round) with the closed schema
 (one step reaches every super-class, super-property, domain and range) and, for the two-triple rules
-(transitivity, chains), with every graph (``?all``: the source graphs and the target). The rules write into a
-scratch graph; the triples already in a source graph or in the target are then deleted from it, what is left
-is added to the target and becomes the next round's delta. The fixpoint is reached when a round leaves nothing:
-a cyclic ``rdfs:subClassOf`` or a self-referential chain ends like any other axiom.
+(transitivity, chains), with every graph (``?all``: the source graphs and the target). Each rule inserts into
+a scratch graph (``?new``) only the triples that no graph read holds (a ``FILTER NOT EXISTS`` for each);
+one step (``steps/commit.ru``) then adds them to the target, and they are the next round's delta (round 0:
+``steps/seed.ru``, the closed schema's triples that the ontology does not hold). The fixpoint is reached when
+a round adds nothing: a cyclic ``rdfs:subClassOf`` or a self-referential chain ends like any other axiom.
 
 The rule files name graphs by placeholder IRIs (``<urn:alliance-kg:rules:schema>``, ``...:new``, ``...:delta``,
 ``...:all``, ``...:ontology``, ``...:target``) that the engine replaces with the real graph IRIs (checked to
-be IRIs) before running them: a rule file stays a valid SPARQL text that a test parses.
+be IRIs) before running them: a rule file stays a valid SPARQL text that a test parses. A text is run once for
+each combination of the graphs its placeholders stand for, except that a line naming
+``<urn:alliance-kg:rules:each-all>`` is repeated, within the same text, once for each graph of ``all``
+(``FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ... } }``: in none of them).
+
+Bound to the axioms (:class:`_Axioms`): before a rule runs, the solutions of its group of axioms (``GRAPH
+<urn:alliance-kg:rules:schema> { ... }``, or ``...:ontology`` in a check) are read, and the rule is run once
+for each, with the IRIs of the classes and properties written in place of the variables that the group
+shares with the first data group of the ``WHERE`` clause. The files stay generic (nothing of the ontology is
+named in them), and each query the store runs names a predicate or class, which Oxigraph reads from its
+indexes, where a join over variables read every triple of a graph (measured at 1M triples:
+``benchmarks/inference.md``).
 
 What is not derived, on purpose: ``owl:sameAs`` and its consequences (``eq-*``: the project's IRIs each name a
 different thing, so a merge is reported as an inconsistency instead), the axiomatic triples of OWL-RL
@@ -60,10 +72,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from alliance_kg.errors import BuildError, InputError
+from rdflib import URIRef
+
+from alliance_kg.errors import BuildError, InputError, QueryError
 from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY, ID, short
 from alliance_kg.reasoning import Inconsistency
-from alliance_kg.sparql_text import IRIREF
+from alliance_kg.sparql_text import (
+    IRIREF,
+    code_only,
+    code_positions,
+    keyword_positions,
+    matching_brace,
+    term_text,
+)
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -92,10 +113,11 @@ SCRATCH_GRAPHS: Final = (
 
 _PLACEHOLDER: Final = "urn:alliance-kg:rules:"
 _PLACEHOLDERS: Final = re.compile(r"<urn:alliance-kg:rules:([a-z0-9-]+)>")
+_EACH: Final = re.compile(r"^.*<urn:alliance-kg:rules:each-([a-z0-9-]+)>.*$", re.MULTILINE)
 _MAX_SCHEMA_ROUNDS: Final = 64
 
-_PRUNE: Final = "prune.ru"  # delete from the new triples those already in a graph read (steps/)
-_COMMIT: Final = "commit.ru"  # add the new triples to the target (steps/)
+_SEED: Final = "seed.ru"  # round 0: the schema closure's triples that no graph read holds (steps/)
+_COMMIT: Final = "commit.ru"  # add the new triples (each rule inserts only new ones) to the target (steps/)
 _COPY: Final = "ADD <urn:alliance-kg:rules:from> TO <urn:alliance-kg:rules:to>"
 
 
@@ -149,11 +171,15 @@ def _iri(name: str) -> str:
 def _instantiate(text: str, graphs: Mapping[str, Sequence[str]]) -> list[tuple[dict[str, str], str]]:
     """The rule text once for each combination of graphs, with its placeholders replaced by IRIs.
 
+    A line that names ``<urn:alliance-kg:rules:each-NAME>`` is first repeated, once for each graph of
+    ``graphs[NAME]`` (``FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?s ?p ?o } }``: in none of them).
+
     A placeholder ``<urn:alliance-kg:rules:NAME>`` stands for each graph of ``graphs[NAME]`` in turn (``all2``
     for a second, independent, graph of ``all``): every text names constant graphs only, which both Oxigraph
     and rdflib join well, where ``GRAPH ?g`` with ``VALUES`` or ``FILTER(?g IN ...)`` joins badly in one or the
     other. Returns ``(graph of each placeholder, text)`` pairs.
     """
+    text = _EACH.sub(lambda line: _each(line, graphs), text)
     names = list(dict.fromkeys(_PLACEHOLDERS.findall(text)))
     choices: list[list[str]] = []
     for name in names:
@@ -170,11 +196,170 @@ def _instantiate(text: str, graphs: Mapping[str, Sequence[str]]) -> list[tuple[d
     return instances
 
 
-def _run(store: Store, text: str, graphs: Mapping[str, Sequence[str]], budget: _Budget | None = None) -> None:
-    for _, update in _instantiate(text, graphs):
-        if budget is not None:
-            budget.check()
-        store.update(update)
+def _each(line: re.Match[str], graphs: Mapping[str, Sequence[str]]) -> str:
+    name = line.group(1)
+    if name not in graphs:
+        raise InputError(f"a rule names an unknown graph: <{_PLACEHOLDER}each-{name}>")
+    placeholder = f"<{_PLACEHOLDER}each-{name}>"
+    return "\n".join(line.group(0).replace(placeholder, _iri(iri)) for iri in graphs[name])
+
+
+def _run(
+    store: Store,
+    text: str,
+    graphs: Mapping[str, Sequence[str]],
+    budget: _Budget | None = None,
+    axioms: _Axioms | None = None,
+) -> None:
+    for each in [text] if axioms is None else axioms.bind(store, text, graphs):
+        for _, update in _instantiate(each, graphs):
+            if budget is not None:
+                budget.check()
+            store.update(update)
+
+
+_PREFIX_LINE: Final = re.compile(r"^[ \t]*(?:PREFIX|BASE)\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
+_VARIABLE: Final = re.compile(r"[?$]([A-Za-z0-9_]+)")
+
+
+class _Axioms:
+    """Rules and checks bound to the axioms they read (the closed schema, or the ontology), one copy each.
+
+    A rule joins a group ``GRAPH <urn:alliance-kg:rules:NAME> { ... }`` (``NAME``: ``schema`` for the instance
+    rules, ``ontology`` for the checks) with the data. That group is small: its solutions for the variables it
+    shares with the *first* data group of the ``WHERE`` clause (the one that drives the join: the delta, in
+    the instance rules) are read first, once a run (the axioms do not change while the rules run), and each
+    operation is repeated for each solution, with those variables replaced by the solution's IRIs. The group
+    stays, with those IRIs in it, so that each copy means the original restricted to one solution and the
+    copies together mean the original; its other variables (a super-class, the second property of a chain)
+    still come from it by a join. Oxigraph then reads a predicate or a class by its index where it would join
+    every triple of a graph. The projection of a ``SELECT`` keeps its columns (``(<iri> AS ?p)``).
+
+    An operation is left as it is when a solution holds a blank node or a literal (a class expression), or when
+    its text is not of the simple shape read here (no such group, or two; a query with a sub-query; a projection
+    that is not a list of variables); an operation whose group has no solution is dropped. (A sub-query of an
+    update, as in ``prp-dom``, is bound like the rest: its projection gets ``(<iri> AS ?p)``.)
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.marker = f"GRAPH <{_PLACEHOLDER}{name}>"
+        self.rows: dict[tuple[str, str], tuple[list[str], list[list[str]]] | None] = {}
+
+    def bind(self, store: Store, text: str, graphs: Mapping[str, Sequence[str]]) -> list[str]:
+        """The operations of ``text``, each once for each axiom it reads (a text each, with the prologue)."""
+        if self.name not in graphs or len(graphs[self.name]) != 1:
+            return [text]
+        first = text.split("\n", 1)[0]
+        prologue = "\n".join(([first] if first.startswith("#") else []) + _PREFIX_LINE.findall(text))
+        kept: list[str] = []
+        for operation in _operations(text):
+            key = (operation, graphs[self.name][0])
+            if key not in self.rows:
+                self.rows[key] = self._solutions(store, operation, prologue, graphs)
+            found = self.rows[key]
+            if found is None:
+                kept.append(operation)
+                continue
+            names, rows = found
+            kept.extend(_with_constants(operation, dict(zip(names, row, strict=True))) for row in rows)
+        return [f"{prologue}\n{operation}" for operation in kept]
+
+    def _solutions(
+        self, store: Store, operation: str, prologue: str, graphs: Mapping[str, Sequence[str]]
+    ) -> tuple[list[str], list[list[str]]] | None:
+        code = code_only(operation)
+        starts = _code_finds(operation, self.marker)
+        if len(starts) != 1 or len(list(keyword_positions(operation, "SELECT"))) > 1:
+            return None
+        start = starts[0]
+        brace = operation.index("{", start + len(self.marker))
+        end = matching_brace(operation, brace, "a rule")
+        group = operation[start : end + 1]
+        inside = set(_VARIABLE.findall(code[start : end + 1]))
+        where = next(keyword_positions(operation, "WHERE"), None)
+        first = next(
+            (i for i in _code_finds(operation, "GRAPH") if where is not None and i > where and i != start), None
+        )
+        if first is None:
+            return None
+        opening = operation.index("{", first)
+        data = _VARIABLE.findall(code[first : matching_brace(operation, opening, "a rule") + 1])
+        names = [name for name in dict.fromkeys(data) if name in inside]
+        if not names or not _plain_projection(operation):
+            return None
+        query = f"{prologue}\nSELECT DISTINCT {' '.join('?' + n for n in names)} WHERE {{ {group} }}"
+        [(_, text)] = _instantiate(query, {self.name: graphs[self.name]})
+        rows: list[list[str]] = []
+        for row in store.query(text):
+            if len(row) != len(names) or not all(isinstance(term, URIRef) for term in row):
+                return None
+            try:
+                rows.append([term_text(term) for term in row if term is not None])
+            except QueryError:
+                return None
+        return names, rows
+
+
+def _code_finds(text: str, word: str) -> list[int]:
+    """Where ``word`` starts as query syntax (not in a comment, a string or an IRI)."""
+    in_code = set(code_positions(text))
+    return [match.start() for match in re.finditer(re.escape(word), text) if match.start() in in_code]
+
+
+def _operations(text: str) -> list[str]:
+    """The operations of an update (or the one query), split at the ``;`` between them."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i in code_positions(text):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+        elif text[i] == ";" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part for part in parts if code_only(part).strip()]
+
+
+def _projection(text: str) -> tuple[int, int] | None:
+    """Where the projection of a ``SELECT`` is (from the keyword to the ``WHERE`` group), or ``None``."""
+    select = next(keyword_positions(text, "SELECT"), None)
+    if select is None:
+        return None
+    end = next((i for i in code_positions(text, select) if text[i] == "{"), len(text))
+    return select + len("SELECT"), end
+
+
+def _plain_projection(text: str) -> bool:
+    """Whether a query's projection is variables only (``DISTINCT ?x ?p``), or the text is no query."""
+    span = _projection(text)
+    if span is None:
+        return True
+    words = code_only(text)[span[0] : span[1]].split()
+    return bool(words) and all(
+        _VARIABLE.fullmatch(word) or word.upper() in ("DISTINCT", "REDUCED", "WHERE") for word in words
+    )
+
+
+def _with_constants(operation: str, constants: Mapping[str, str]) -> str:
+    """``operation`` with each variable of ``constants`` replaced by its term (``(<iri> AS ?v)`` if projected)."""
+    code = code_only(operation)
+    span = _projection(operation) or (0, 0)
+    pieces: list[str] = []
+    last = 0
+    for match in _VARIABLE.finditer(code):
+        term = constants.get(match.group(1))
+        if term is None:
+            continue
+        pieces.append(operation[last : match.start()])
+        projected = span[0] <= match.start() < span[1]
+        pieces.append(f"({term} AS ?{match.group(1)})" if projected else term)
+        last = match.end()
+    pieces.append(operation[last:])
+    return "".join(pieces)
 
 
 class _Budget:
@@ -222,6 +407,7 @@ def materialise(
 
     schema, round_a, round_b = SCRATCH_GRAPHS
     data = [*sources, target]
+    axioms = _Axioms("schema")
     added: list[int] = []
     seconds: list[float] = []
     for name in SCRATCH_GRAPHS:
@@ -232,12 +418,13 @@ def materialise(
         # round 0: the closed schema, whose new triples go to the target as well
         _run(store, _COPY, {"from": [ontology_graph], "to": [schema]})
         _schema_fixpoint(store, schema, budget)
-        _run(store, _COPY, {"from": [schema], "to": [round_a]})
-        added.append(_commit(store, round_a, data, target))
+        new, spare = round_a, round_b
+        _run(store, _text(RULES / "steps" / _SEED), {"schema": [schema], "new": [new], "all": data})
+        added.append(_commit(store, new, data, target))
         seconds.append(time.perf_counter() - began)
 
         delta: list[str] = data
-        new, spare = round_b, round_a
+        new, spare = spare, new
         while True:
             if len(added) > budget.max_rounds:
                 raise BuildError(
@@ -248,7 +435,7 @@ def materialise(
             store.clear(new)
             graphs = {"schema": [schema], "new": [new], "delta": delta, "all": data}
             for path in rule_files("instance"):
-                _run(store, _text(path), graphs, budget)
+                _run(store, _text(path), graphs, budget, axioms)
             count = _commit(store, new, data, target)
             added.append(count)
             seconds.append(time.perf_counter() - began)
@@ -276,12 +463,10 @@ def _schema_fixpoint(store: Store, schema: str, budget: _Budget) -> None:
 
 
 def _commit(store: Store, new: str, data: list[str], target: str) -> int:
-    """Delete from ``new`` what the graphs read already hold, add the rest to ``target``; how many were added."""
-    graphs = {"new": [new], "all": data, "target": [target]}
-    _run(store, _text(RULES / "steps" / _PRUNE), graphs)
+    """Add the round's new triples (the rules insert only what no graph read holds) to ``target``; how many."""
     count = store.count(new)
     if count:
-        _run(store, _text(RULES / "steps" / _COMMIT), graphs)
+        _run(store, _text(RULES / "steps" / _COMMIT), {"new": [new], "all": data, "target": [target]})
     return count
 
 
@@ -292,18 +477,22 @@ def _refuse_unsupported(store: Store, ontology_graph: str) -> None:
         raise InputError(f"property chains of other than two properties are not supported (rules/): {names}")
 
 
-def _select(store: Store, check: str, graphs: Mapping[str, Sequence[str]]) -> list[tuple[Node, ...]]:
+def _select(
+    store: Store, check: str, graphs: Mapping[str, Sequence[str]], axioms: _Axioms | None = None
+) -> list[tuple[Node, ...]]:
     """The rows of a check, over every combination of graphs, without duplicates (in the order found)."""
-    return list(dict.fromkeys(row for _, row in _select_in(store, check, graphs)))
+    return list(dict.fromkeys(row for _, row in _select_in(store, check, graphs, axioms)))
 
 
 def _select_in(
-    store: Store, check: str, graphs: Mapping[str, Sequence[str]]
+    store: Store, check: str, graphs: Mapping[str, Sequence[str]], axioms: _Axioms | None = None
 ) -> Iterable[tuple[dict[str, str], tuple[Node, ...]]]:
-    """The rows of a check with the graphs they were found in."""
-    for combination, text in _instantiate(_text(RULES / "checks" / check), graphs):
-        for row in store.query(text):
-            yield combination, tuple(term for term in row if term is not None)
+    """The rows of a check with the graphs they were found in (bound to the ontology's axioms if given)."""
+    text = _text(RULES / "checks" / check)
+    for each in [text] if axioms is None else axioms.bind(store, text, graphs):
+        for combination, query in _instantiate(each, graphs):
+            for row in store.query(query):
+                yield combination, tuple(term for term in row if term is not None)
 
 
 # -- contradictions ------------------------------------------------------------------------------------------------
@@ -322,14 +511,15 @@ def inconsistencies(
     """
     sources = list(dict.fromkeys(source_graphs))
     graphs: dict[str, Sequence[str]] = {"ontology": [ontology_graph], "all": [*sources, target]}
+    axioms = _Axioms("ontology")
     found: set[Inconsistency] = set()
 
-    for x, c1, c2 in _select(store, "disjoint-classes-violation.rq", graphs):
+    for x, c1, c2 in _select(store, "disjoint-classes-violation.rq", graphs, axioms):
         first, second = sorted((c1, c2), key=str)
         found.add(_in_both(x, first, second, kind="disjoint-classes", declared="disjoint"))
-    for x, c1, c2 in _select(store, "complement-violation.rq", graphs):
+    for x, c1, c2 in _select(store, "complement-violation.rq", graphs, axioms):
         found.add(_in_both(x, c1, c2, kind="complement", declared="complementary"))
-    for (x,) in _select(store, "nothing-violation.rq", graphs):
+    for (x,) in _select(store, "nothing-violation.rq", graphs, axioms):
         found.add(
             Inconsistency(
                 kind="nothing",
@@ -337,7 +527,7 @@ def inconsistencies(
                 message=f"{short(x)} is an instance of owl:Nothing (the empty class), which nothing can be",
             )
         )
-    for x, p in _select(store, "irreflexive-violation.rq", graphs):
+    for x, p in _select(store, "irreflexive-violation.rq", graphs, axioms):
         found.add(
             Inconsistency(
                 kind="owl-rl",
@@ -345,7 +535,7 @@ def inconsistencies(
                 message=f"OWL-RL: Irreflexive property used on {x} with {p}",
             )
         )
-    found.update(_merges(store, graphs, set(sources)))
+    found.update(_merges(store, graphs, set(sources), axioms))
     return tuple(sorted(found))
 
 
@@ -357,7 +547,9 @@ def _in_both(x: Node, c1: Node, c2: Node, *, kind: str, declared: str) -> Incons
     )
 
 
-def _merges(store: Store, graphs: dict[str, Sequence[str]], sources: set[str]) -> Iterable[Inconsistency]:
+def _merges(
+    store: Store, graphs: dict[str, Sequence[str]], sources: set[str], axioms: _Axioms
+) -> Iterable[Inconsistency]:
     """``merged-individuals`` and ``same-and-different``, from what functional properties and owl:sameAs merge.
 
     As OWL-RL does (prp-fp, prp-ifp, eq-sym, eq-trans), individuals are merged into groups; the causes named
@@ -377,14 +569,14 @@ def _merges(store: Store, graphs: dict[str, Sequence[str]], sources: set[str]) -
 
     causes: dict[tuple[str, str], set[str]] = {}
     for check, functional in (("functional-violation.rq", True), ("inverse-functional-violation.rq", False)):
-        for where, (x, p, a, b) in _select_in(store, check, graphs):
+        for where, (x, p, a, b) in _select_in(store, check, graphs, axioms):
             pair = (str(a), str(b)) if str(a) < str(b) else (str(b), str(a))
             union(*pair)
             reasons = causes.setdefault(pair, set())
             if where["all"] in sources and where["all2"] in sources:
                 reasons.add(f"{short(x)} {short(p)} both" if functional else f"both {short(p)} {short(x)}")
     stated_same: set[tuple[str, str]] = set()
-    for a, b in _select(store, "same-as.rq", graphs):
+    for a, b in _select(store, "same-as.rq", graphs, axioms):
         stated_same.add((str(a), str(b)))
         union(str(a), str(b))
     groups: dict[str, list[str]] = {}
@@ -410,7 +602,7 @@ def _merges(store: Store, graphs: dict[str, Sequence[str]], sources: set[str]) -
                         "the graph names them as different things"
                     ),
                 )
-    for a, b in _select(store, "different-from.rq", graphs):
+    for a, b in _select(store, "different-from.rq", graphs, axioms):
         first, second = sorted((str(a), str(b)))
         if first in parent and second in parent and find(first) == find(second):
             yield Inconsistency(

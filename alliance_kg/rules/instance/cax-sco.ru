@@ -8,4 +8,5 @@ WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { ?c1 rdfs:subClassOf ?c2 }
   FILTER(?c1 != ?c2)
   GRAPH <urn:alliance-kg:rules:delta> { ?x rdf:type ?c1 }
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?x rdf:type ?c2 } }
 }

@@ -5,4 +5,5 @@ WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } }
   GRAPH <urn:alliance-kg:rules:delta> { ?x ?p ?y }
   FILTER(!isLiteral(?y))
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?y ?q ?x } }
 }

@@ -5,4 +5,5 @@ WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { ?p1 rdfs:subPropertyOf ?p2 }
   FILTER(?p1 != ?p2)
   GRAPH <urn:alliance-kg:rules:delta> { ?x ?p1 ?y }
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?x ?p2 ?y } }
 }

@@ -6,4 +6,5 @@ WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { ?p rdf:type owl:SymmetricProperty }
   GRAPH <urn:alliance-kg:rules:delta> { ?x ?p ?y }
   FILTER(!isLiteral(?y))
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?y ?p ?x } }
 }

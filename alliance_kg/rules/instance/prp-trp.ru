@@ -8,10 +8,12 @@ WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { ?p rdf:type owl:TransitiveProperty }
   GRAPH <urn:alliance-kg:rules:delta> { ?x ?p ?y }
   GRAPH <urn:alliance-kg:rules:all> { ?y ?p ?z }
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?x ?p ?z } }
 } ;
 INSERT { GRAPH <urn:alliance-kg:rules:new> { ?x ?p ?z } }
 WHERE {
   GRAPH <urn:alliance-kg:rules:schema> { ?p rdf:type owl:TransitiveProperty }
-  GRAPH <urn:alliance-kg:rules:all> { ?x ?p ?y }
   GRAPH <urn:alliance-kg:rules:delta> { ?y ?p ?z }
+  GRAPH <urn:alliance-kg:rules:all> { ?x ?p ?y }
+  FILTER NOT EXISTS { GRAPH <urn:alliance-kg:rules:each-all> { ?x ?p ?z } }
 }
