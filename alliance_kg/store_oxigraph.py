@@ -366,6 +366,14 @@ class OxigraphStore(StoreBase):
         """Load an RDF file into ``graph_name`` (the same as :meth:`load`, kept for older callers)."""
         self.load(path, graph_name, format=format)
 
+    def copy_into(self, target: OxigraphStore) -> None:
+        """Add every quad of this store to ``target`` with the bulk loader (an in-memory store to disk, say)."""
+        quads = self._open().quads_for_pattern(None, None, None, None)
+        try:
+            target._writable().bulk_extend(quads)
+        finally:
+            del quads  # see _UNSENDABLE
+
     def optimize(self) -> None:
         """Compact the on-disk store after a big load (faster reads afterwards)."""
         self._writable().optimize()
