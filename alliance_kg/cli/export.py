@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alliance_kg.cli._args import add_data_argument, add_store_argument
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NAME = "export"
 HELP = "Write a view of the graph as GraphML, GEXF, JSON, CSV, a picture, a timeline or an HTML viewer."
@@ -61,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     from alliance_kg.cli import EXIT_OK
     from alliance_kg.errors import InputError, ParameterError
-    from alliance_kg.export.formats import write
-    from alliance_kg.export.projections import LANGUAGES, to_networkx
-    from alliance_kg.export.standard import write_timeline
+    from alliance_kg.export.projections import LANGUAGES, to_networkx, to_networkx_from_store
     from alliance_kg.loading import load_project
     from alliance_kg.store import parse_store_spec
 
@@ -85,41 +87,45 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError("the timeline shows the supply view; drop --view", parameter="view")
 
     spec = parse_store_spec(args.store)
-    stored: Graph | None = None
-    if spec.kind == "memory":
+    view = "supply" if format == "timeline" else args.view
+    if spec.kind != "memory":
+        if args.data:
+            raise ParameterError(f"--data cannot be used with the built store {spec}", parameter="data")
+        from alliance_kg.store import open_store
+
+        store = open_store(spec)
+        try:  # the view's queries run in the store: nothing is copied out of it (but for the rdf view)
+            projection = to_networkx_from_store(store, view, inferred=args.inferred, lang=args.lang)
+        finally:
+            store.close()
+    else:
         project = load_project(data_paths=args.data)
         asserted = Graph()
         for part in (project.ontology, project.facts):
             for triple in part:
                 asserted.add(triple)
-    else:
-        if args.data:
-            raise ParameterError(f"--data cannot be used with the built store {spec}", parameter="data")
-        from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_INFERRED, GRAPH_ONTOLOGY
-        from alliance_kg.store import open_store
-
-        store = open_store(spec)
-        try:
-            asserted = store.graph(GRAPH_ONTOLOGY)
-            for triple in store.graph(GRAPH_FACTS):
-                asserted.add(triple)
-            stored = store.graph(GRAPH_INFERRED)
-        finally:
-            store.close()
-
-    if format == "timeline":
-        written = [write_timeline(asserted, output, format=picture, lang=args.lang)]
-    else:
         inferred = None
-        if args.inferred and stored is not None:
-            inferred = stored  # what the build inferred into the store
-        elif args.inferred:
+        if args.inferred and view in ("entities", "rdf"):  # the other views show what is stated
             from alliance_kg.reasoning import reason
 
             inferred = reason(asserted).inferred
-        projection = to_networkx(asserted, args.view, inferred=inferred, lang=args.lang)
-        written = write(projection, output, format)
-        print(f"{args.view} view: {projection.number_of_nodes()} nodes, {projection.number_of_edges()} edges")
-    for path in written:
+        projection = to_networkx(asserted, view, inferred=inferred, lang=args.lang)
+
+    for path in _write(projection, output, format):
         print(f"wrote {path}")
     return EXIT_OK
+
+
+def _write(projection: nx.MultiDiGraph[str], output: Path, format: str) -> list[Path]:
+    """Write ``projection`` (a timeline: the supply view drawn as a png or svg) and say what was written."""
+    from alliance_kg.export.formats import atomic_write, write
+
+    if format == "timeline":
+        from alliance_kg.export.timeline import draw_timeline
+
+        picture = output.suffix.lower().lstrip(".") or "png"
+        return [atomic_write(output, draw_timeline(projection, format=picture))]
+    written = write(projection, output, format)
+    view = projection.graph.get("view", "")
+    print(f"{view} view: {projection.number_of_nodes()} nodes, {projection.number_of_edges()} edges")
+    return written

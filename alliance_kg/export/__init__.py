@@ -9,7 +9,9 @@
 
 * :func:`to_networkx` projects an rdflib graph onto one of :data:`VIEWS`
   (``rdf``, ``entities``, ``supply``, ``footprint``; see
-  :mod:`alliance_kg.export.projections`);
+  :mod:`alliance_kg.export.projections`), and :func:`to_networkx_from_store`
+  does the same from a store (its queries run on the store, a thousand nodes
+  at a time: no copy of a big graph);
 * :func:`write` / :func:`read` handle :data:`FORMATS` (``graphml``, ``gexf``,
   ``json``, ``cyjs``, ``csv``, and the pictures ``png``, ``svg``, ``html``);
   reading an export back gives the same nodes, edges and attribute types
@@ -34,6 +36,7 @@ __all__ = [
     "draw_timeline",
     "read",
     "to_networkx",
+    "to_networkx_from_store",
     "write",
     "write_standard_exports",
     "write_timeline",
@@ -43,6 +46,7 @@ _LAZY: dict[str, str] = {
     "ATTRIBUTE_TYPES": "alliance_kg.export.projections",
     "VIEWS": "alliance_kg.export.projections",
     "to_networkx": "alliance_kg.export.projections",
+    "to_networkx_from_store": "alliance_kg.export.projections",
     "DATA_FORMATS": "alliance_kg.export.formats",
     "FORMATS": "alliance_kg.export.formats",
     "read": "alliance_kg.export.formats",
@@ -55,7 +59,7 @@ _LAZY: dict[str, str] = {
 
 if _typing.TYPE_CHECKING:
     from alliance_kg.export.formats import DATA_FORMATS, FORMATS, read, write
-    from alliance_kg.export.projections import ATTRIBUTE_TYPES, VIEWS, to_networkx
+    from alliance_kg.export.projections import ATTRIBUTE_TYPES, VIEWS, to_networkx, to_networkx_from_store
     from alliance_kg.export.standard import STANDARD_EXPORTS, write_standard_exports, write_timeline
     from alliance_kg.export.timeline import draw_timeline
 
