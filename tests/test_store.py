@@ -476,26 +476,28 @@ def test_a_timeout_stops_a_runaway_query_in_any_thread(store: Store) -> None:
     assert seconds < 30
 
 
-def test_from_and_using_never_fetch_a_graph(store: Store) -> None:
-    """rdflib loads the graph a FROM or USING clause names from the web unless told not to: never here."""
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every address a socket tries to connect to during the test (and none is reached)."""
     import socket
 
-    store.add(G1, sample(2))
     calls: list[object] = []
-    real = socket.socket.connect
 
     def refuse(self: socket.socket, address: object) -> None:
         calls.append(address)
         raise OSError("no network in this test")
 
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    try:
-        answer = store.query("SELECT ?s FROM <http://127.0.0.1:9/graph> WHERE { ?s ?p ?o }")
-        assert answer.rows() == []
-        store.update(f"INSERT {{ GRAPH <{G2}> {{ ?s ?p ?o }} }} USING <http://127.0.0.1:9/g> WHERE {{ ?s ?p ?o }}")
-    finally:
-        socket.socket.connect = real  # type: ignore[method-assign]
-    assert calls == []
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return calls
+
+
+def test_from_and_using_never_fetch_a_graph(store: Store, connections: list[object]) -> None:
+    """rdflib loads the graph a FROM or USING clause names from the web unless told not to: never here."""
+    store.add(G1, sample(2))
+    answer = store.query("SELECT ?s FROM <http://127.0.0.1:9/graph> WHERE { ?s ?p ?o }")
+    assert answer.rows() == []
+    store.update(f"INSERT {{ GRAPH <{G2}> {{ ?s ?p ?o }} }} USING <http://127.0.0.1:9/g> WHERE {{ ?s ?p ?o }}")
+    assert connections == []
     assert store.count(G2) == 0
 
 
@@ -530,27 +532,14 @@ def test_several_graphs_merge_into_the_default_graph(store: Store) -> None:
         "https://query.wikidata.org/sparql",
     ],
 )
-def test_a_store_never_calls_a_service_endpoint(store: Store, target: str) -> None:
+def test_a_store_never_calls_a_service_endpoint(store: Store, target: str, connections: list[object]) -> None:
     """The engines would call a SERVICE endpoint themselves: the local stores refuse before any connection."""
-    import socket
-
     store.add(G1, sample(1))
-    calls: list[object] = []
-    real = socket.socket.connect
-
-    def refuse(self: socket.socket, address: object) -> None:
-        calls.append(address)
-        raise OSError("no network in this test")
-
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    try:
-        with pytest.raises(QueryError, match="SERVICE"):
-            store.query(f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
-        with pytest.raises(QueryError, match="SERVICE"):
-            store.query(f"SELECT * WHERE {{ SERV\\u0049CE <{target}> {{ ?s ?p ?o }} }}")  # an escaped keyword too
-    finally:
-        socket.socket.connect = real  # type: ignore[method-assign]
-    assert calls == []
+    with pytest.raises(QueryError, match="SERVICE"):
+        store.query(f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+    with pytest.raises(QueryError, match="SERVICE"):
+        store.query(f"SELECT * WHERE {{ SERV\\u0049CE <{target}> {{ ?s ?p ?o }} }}")  # an escaped keyword too
+    assert connections == []
 
 
 def test_a_runaway_query_on_a_read_only_disk_store_is_killed_at_its_limit(tmp_path: Path) -> None:
