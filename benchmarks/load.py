@@ -94,11 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                     slow = args.pathological and (count + number) % args.pathological == 0
                     name, text = ("runaway", RUNAWAY) if slow else requests[(count + number) % len(requests)]
                     body = urllib.parse.urlencode({"query": text}).encode()
-                    request = urllib.request.Request(
-                        endpoint.url,
-                        data=body,
-                        headers={"Accept": "application/sparql-results+json, application/n-triples"},
-                    )
+                    request = urllib.request.Request(endpoint.url, data=body, headers={"Accept": ACCEPT})  # noqa: S310
                     start = time.monotonic()
                     try:
                         with urllib.request.urlopen(request, timeout=args.timeout + 30) as answer:  # noqa: S310
