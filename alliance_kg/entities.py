@@ -9,6 +9,7 @@ same whatever the size of the graph; nothing pulls every label of a million-trip
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Final
@@ -39,6 +40,7 @@ _BY_WORD: Final = (
     + "FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?label)), ?word)) } UNION "
     + "{ ?s a ?type . FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?s)), ?iriword)) } }"
 )
+_EXACT: Final = _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label|skos:prefLabel ?label . FILTER(isIRI(?s)) }"
 _POOL: Final = "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
 _ANY_POOL: Final = (
     _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
@@ -92,23 +94,44 @@ class StoreEntities:
 
         Raises :class:`~alliance_kg.errors.ParameterError` listing candidates for an unknown or ambiguous name.
         """
-        candidates: set[str] = set()
+        from alliance_kg.errors import ParameterError
+
         iri = expand_name(text)
-        if iri is not None:
-            candidates.add(iri)
-        words = sorted(_fold(text).split(), key=len, reverse=True)
-        if words:
-            candidates.update(self._containing(words[0]))
-        index = self.index(candidates)
+        candidates = {iri} if iri is not None and self.types([iri])[iri] else set()
+        # Cheap questions first (the IRI, labels written as given: index lookups); only when they settle nothing,
+        # the entities whose label or IRI contains the name's longest word (a scan of every label).
+        for more in (self._labelled, self._containing):
+            candidates.update(more(text))
+            if candidates:
+                with contextlib.suppress(ParameterError):
+                    return self.index(candidates).resolve(text, parameter)
         try:
-            return index.resolve(text, parameter)
-        except Exception:
+            return self.index(candidates | ({iri} if iri else set())).resolve(text, parameter)
+        except ParameterError:
             pool = self._pool(parameter.entity_class)
             return self.index(candidates | set(pool)).resolve(text, parameter)  # raises, with hints from the pool
 
-    def _containing(self, word: str) -> list[str]:
+    def _labelled(self, text: str) -> list[str]:
+        """The entities with a label that is ``text`` as written (in English, French or without a language)."""
         from rdflib import Literal
 
+        from alliance_kg.sparql_text import with_rows
+
+        name = " ".join(text.split())
+        forms = dict.fromkeys([name, name.lower(), name.title(), name[:1].upper() + name[1:]])
+        labels = [[Literal(form, lang=lang)] for form in forms if form for lang in ("en", "fr", None)]
+        if not labels:
+            return []
+        answer = self._store.query(with_rows(_EXACT, ["label"], labels))
+        return [str(row[0]) for row in answer if row[0] is not None]
+
+    def _containing(self, text: str) -> list[str]:
+        from rdflib import Literal
+
+        words = sorted(_fold(text).split(), key=len, reverse=True)
+        if not words:
+            return []
+        word = words[0]
         iri_word = word.replace(" ", "-")
         answer = self._store.query(_BY_WORD, bindings={"word": Literal(word), "iriword": Literal(iri_word)})
         return [str(row[0]) for row in answer if row[0] is not None]
