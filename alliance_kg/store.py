@@ -35,7 +35,8 @@ from typing import IO, TYPE_CHECKING, Final, Literal, Protocol, Self, runtime_ch
 from alliance_kg.errors import InputError, ParameterError, QueryError
 
 if TYPE_CHECKING:
-    from types import FrameType
+    import ctypes
+    import threading
 
     from rdflib import Graph
     from rdflib.plugins.sparql.sparql import Query
@@ -496,32 +497,52 @@ class _Expired(BaseException):  # not an Exception, so that no `except Exception
 
 @contextmanager
 def _deadline(seconds: float | None) -> Iterator[None]:
-    """Stop Python code running in *this* thread after ``seconds`` with a QueryError.
+    """Stop Python code running in *this* thread after ``seconds`` with a QueryError, whichever thread it is.
 
-    A trace function that looks at the clock on every Python function call (no line events: cheap) raises in
-    the thread that runs the query, whichever thread that is; the previous trace function is put back.
+    A watchdog thread waits for the limit, then raises :class:`_Expired` in the query's thread (CPython's
+    ``PyThreadState_SetAsyncExc``: delivered at the next bytecode the thread runs) and raises it again every half
+    second until the block ends, should some code swallow it. Nothing runs on the query's own path (no trace
+    function). An exception still pending when the block ends is cleared.
     """
     if seconds is None:
         yield
         return
     check_timeout(seconds)
-    import sys
-    import time
+    import ctypes
+    import threading
 
-    limit = time.monotonic() + seconds
-    previous = sys.gettrace()
+    target = ctypes.c_ulong(threading.get_ident())
+    done = threading.Event()
 
-    def tracer(frame: FrameType, event: str, arg: object) -> None:
-        if time.monotonic() > limit:
-            raise _Expired
+    def watchdog() -> None:
+        wait = seconds
+        while not done.wait(wait):
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(_Expired))
+            wait = 0.5
 
-    sys.settrace(tracer)
+    guard = threading.Thread(target=watchdog, name="alliance-kg-query-deadline", daemon=True)
+    guard.start()
     try:
         yield
     except _Expired:
         raise QueryError(f"query stopped after the {seconds:g} s timeout") from None
     finally:
-        sys.settrace(previous)
+        _stop_watchdog(done, guard, target)
+
+
+def _stop_watchdog(done: threading.Event, guard: threading.Thread, target: ctypes.c_ulong) -> None:
+    """Stop the watchdog, then clear an exception it may have left pending (one that arrives meanwhile is caught:
+    the block has ended, so it no longer concerns anyone)."""
+    import ctypes
+
+    while True:
+        try:
+            done.set()
+            guard.join()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+            return
+        except _Expired:
+            continue
 
 
 def rdflib_parse(text: str, prefixes: Mapping[str, str]) -> Query:
