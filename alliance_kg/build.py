@@ -1,7 +1,9 @@
 """Build a release folder: validate, reason and write the graph in several formats.
 
 :func:`build` loads the ontology, shapes and data, validates the data against
-the shapes, computes the OWL-RL closure and writes:
+the shapes and computes the OWL-RL closure, with the product's engines
+(:mod:`alliance_kg.engine`: the rules of :mod:`alliance_kg.inference` and
+the shapes compiled to SPARQL, as ``build --store`` does), and writes:
 
 =========================  ====================================================
 ``alliance-kg.ttl``        asserted triples (ontology + facts), Turtle
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -48,6 +51,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from alliance_kg.atomic import replacing_folder, write_atomic
+from alliance_kg.engine import check
 from alliance_kg.errors import BuildError, InputError, RejectedBuildError
 from alliance_kg.loading import load_project
 from alliance_kg.namespaces import (
@@ -58,9 +62,9 @@ from alliance_kg.namespaces import (
     bind_prefixes,
     short,
 )
-from alliance_kg.reasoning import Inconsistency, reason
+from alliance_kg.reasoning import Inconsistency
 from alliance_kg.store import quiet_dataset_warnings
-from alliance_kg.validation import ValidationReport, validate
+from alliance_kg.validation import ValidationReport
 
 __all__ = ["ENRICHMENT_FILE", "RELEASE_FILES", "BuildResult", "build"]
 
@@ -326,23 +330,26 @@ def build(
         )
     check_replaceable(out_dir)
     project = load_project(data_paths=data_paths, ontology_paths=ontology_paths, shape_paths=shape_paths)
-    report = validate(project.facts, shapes=project.shapes, ontology=project.ontology)
+    checked = check(project.ontology, project.facts, shapes=project.shapes)
+    report = checked.report
+    assert report is not None  # shapes were given
 
     asserted = bind_prefixes(Graph())
     for part in (project.ontology, project.facts):
         for triple in part:
             asserted.add(triple)
-    reasoning = reason(asserted)
 
-    if not report.conforms or reasoning.inconsistencies:
-        raise rejected(report, reasoning.inconsistencies, "release", out_dir)
+    if not report.conforms or checked.inconsistencies:
+        raise rejected(report, checked.inconsistencies, "release", out_dir)
 
     from alliance_kg.wikidata.enrich import GRAPH_WIKIDATA, for_build
+    from alliance_kg.wikidata.graph_reads import store_of
 
-    enrichment = for_build(project.facts, enrichment_path)
+    with closing(store_of(project.facts)) as facts_store:
+        enrichment = for_build(facts_store, enrichment_path)
     warnings = tuple(str(item) for item in enrichment.warnings)
 
-    inferred = reasoning.inferred
+    inferred = checked.inferred
     mapping = _canonical_bnodes(asserted + inferred)
     ontology_triples = _relabel(project.ontology, mapping)
     facts_triples = _relabel(project.facts, mapping)
@@ -356,7 +363,7 @@ def build(
         inferred=inferred,
         facts_count=len(project.facts),
         report=report,
-        inconsistencies=reasoning.inconsistencies,
+        inconsistencies=checked.inconsistencies,
     )
     summary["warnings"] = list(warnings)
     named_graphs = [
@@ -400,6 +407,6 @@ def build(
         ),
         summary=summary,
         report=report,
-        inconsistencies=reasoning.inconsistencies,
+        inconsistencies=checked.inconsistencies,
         warnings=warnings,
     )

@@ -10,8 +10,8 @@
     kg.sparql("SELECT ?plant WHERE { ?plant a akg:Plant }")
     akg.queries()                                          # the library of named queries
 
-:func:`load` parses the ontology and the data, computes the OWL-RL inferences with
-:func:`alliance_kg.reasoning.reason` (once per process for the same files) and puts three named graphs in a
+:func:`load` parses the ontology and the data, computes the OWL-RL inferences with the product's rules
+(:func:`alliance_kg.engine.check`, once per process for the same files) and puts three named graphs in a
 :class:`~alliance_kg.store.Store` (the in-memory :class:`~alliance_kg.store.MemoryStore` unless another is
 given): :data:`~alliance_kg.namespaces.GRAPH_ONTOLOGY`, :data:`~alliance_kg.namespaces.GRAPH_FACTS` (asserted)
 and :data:`~alliance_kg.namespaces.GRAPH_INFERRED`. **Queries run on the union of the three graphs** unless a
@@ -104,9 +104,9 @@ def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, rea
     from rdflib import Graph
 
     from alliance_kg import resources
+    from alliance_kg.engine import check
     from alliance_kg.loading import load_project, parse_files
     from alliance_kg.namespaces import bind_prefixes
-    from alliance_kg.reasoning import reason
 
     ontology_key = resources.ontology_files() if ontology_paths is None else ontology_paths
     key = _input_key(ontology_paths, data_paths, reasoning)
@@ -121,7 +121,7 @@ def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, rea
                 facts = parse_files(data_paths)
             inferred = bind_prefixes(Graph())
             if reasoning:
-                inferred = reason(ontology + facts).inferred
+                inferred = check(ontology, facts).inferred
             built = _CACHE[key] = _Built(ontology, facts, inferred)
     return built
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF
 from testpaths import FIXTURES, REPO, mini_build_kwargs
 
 from alliance_kg.build import ENRICHMENT_FILE, RELEASE_FILES, BuildResult, build
@@ -263,3 +265,24 @@ def test_sigterm_during_build_leaves_no_temporary_folder(tmp_path: Path) -> None
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_product_reasons_and_validates_with_its_own_engines(tmp_path: Path) -> None:
+    """owlrl and pySHACL are references for the tests, not engines of the product: a build and a load in a
+    fresh interpreter never import them, and the release's inferred graph is the rules' closure."""
+    script = (
+        "import sys, alliance_kg as akg\n"
+        "from alliance_kg.build import build\n"
+        f"build({str(tmp_path / 'dist')!r})\n"
+        "akg.load().query('supplies-by-market', market='North America')\n"
+        "print(sorted(m for m in ('owlrl', 'pyshacl') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    from alliance_kg.engine import check
+    from alliance_kg.loading import load_project
+
+    project = load_project()
+    released = Graph().parse(tmp_path / "dist" / "alliance-kg-inferred.ttl")
+    assert isomorphic(released, check(project.ontology, project.facts).inferred)
+    assert (None, RDF.type, OWL.Thing) not in released  # owlrl's axiomatic triples are not derived

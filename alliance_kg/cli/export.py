@@ -106,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
                 asserted.add(triple)
         inferred = None
         if args.inferred and view in ("entities", "rdf"):  # the other views show what is stated
-            from alliance_kg.reasoning import reason
+            from alliance_kg.engine import check
 
-            inferred = reason(asserted).inferred
+            inferred = check(project.ontology, project.facts).inferred
         projection = to_networkx(asserted, view, inferred=inferred, lang=args.lang)
 
     for path in _write(projection, output, format):
