@@ -14,6 +14,7 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from alliance_kg.cli import main
 from alliance_kg.errors import InputError
 from alliance_kg.project import MARKER, Project, find_project, init_project, require_project
 from alliance_kg.wikidata import enrich, sssom
+from alliance_kg.wikidata.graph_reads import store_of
 
 KINDS = ("ontology", "data", "queries")
 REVIEWER = "orcid:0000-0000-0000-0000"
@@ -242,7 +244,8 @@ def test_enrich_writes_the_projects_enrichment(
     assert all(checkout.resolve() in path.parents for path in seen)  # the project's data was read
     assert list(elsewhere.iterdir()) == []
     monkeypatch.chdir(checkout)
-    assert enrich.for_build(Graph()).path == written.resolve()  # what build then includes
+    with closing(store_of(Graph())) as empty:
+        assert enrich.for_build(empty).path == written.resolve()  # what build then includes
     assert enrich.load_enrichment() is not None
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from pathlib import Path
 
-from alliance_kg.cli._args import add_project_argument
+from alliance_kg.cli._args import add_project_argument, add_store_argument
 from alliance_kg.cli.link import add_service_arguments, make_client
 
 NAME = "enrich"
@@ -36,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
     parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    add_store_argument(parser, "read the links from this built store instead of the data files")
     add_project_argument(parser, "the project whose data to read and whose enrichment/ to write")
     add_service_arguments(parser)
 
@@ -57,20 +59,21 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, out: Path) -> int:
     from alliance_kg.cli import EXIT_OK
-    from alliance_kg.loading import load_project
     from alliance_kg.wikidata import enrich, sssom
+    from alliance_kg.wikidata.graph_reads import open_graph
 
-    project = load_project(data_paths=args.data)
     links = sssom.links_graph(args.links)
-    qids = enrich.linked_items(project.facts, links)
-    client = make_client(args)
-    result = enrich.fetch_enrichment(qids, client)
+    with closing(open_graph(args.store, args.data)) as graph:
+        qids = enrich.linked_items(graph, links)
+        client = make_client(args)
+        result = enrich.fetch_enrichment(qids, client)
+        found = enrich.disagreements(graph, result.graph, links=links)
     path = enrich.write_enrichment(result, out)
     print(
         f"{len(result.graph)} triples about {len(qids)} linked Wikidata items from {result.endpoint} "
         f"(retrieved {result.retrieved.isoformat(timespec='seconds')}) written to {path}; "
         f"{client.requests_made} request(s) sent"
     )
-    for item in enrich.disagreements(project.facts, result.graph, links=links):
+    for item in found:
         print(f"warning: {item.message}", file=sys.stderr)
     return EXIT_OK

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.cli._args import add_project_argument
+from alliance_kg.cli._args import add_project_argument, add_store_argument
 
 if TYPE_CHECKING:
     from alliance_kg.project import Project
@@ -51,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--candidates", metavar="FILE", type=Path, default=None, help="the SSSOM review file")
     parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
     parser.add_argument("--min-score", type=float, default=0.5, help="keep candidates scoring at least this (0..1)")
+    add_store_argument(parser, "read the entities from this built store instead of the data files")
     add_project_argument(parser, "the project whose data/mappings/ to read and write")
     add_service_arguments(parser)
 
@@ -137,10 +139,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, home: Project | None) -> int:
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
     from alliance_kg.errors import InputError
-    from alliance_kg.loading import load_project
     from alliance_kg.resources import resource_root
     from alliance_kg.wikidata import reconcile as rec
     from alliance_kg.wikidata import sssom
+    from alliance_kg.wikidata.graph_reads import open_graph
 
     links_file, candidates_file = _mapping_files(args, home)
     links = sssom.read_mapping_set(links_file)
@@ -160,16 +162,15 @@ def _run(args: argparse.Namespace, home: Project | None) -> int:
             print(f"{len(promoted)} candidate(s) promoted to links in {links_file}")
         return EXIT_OK
 
-    project = load_project(data_paths=args.data)
-    if args.report:
-        known_ids = resource_root("data") / "sources" / "wikidata-known-ids.csv"
-        report = rec.link_report(
-            project.facts, project.ontology, links=links, candidates=candidates, known_ids=known_ids
-        )
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if args.format == "json" else report.text())
-        return EXIT_OK
-
-    entities = rec.linkable_entities(project.facts, project.ontology, links=sssom.links_graph(links_file))
+    with closing(open_graph(args.store, args.data)) as graph:
+        if args.report:
+            known_ids = resource_root("data") / "sources" / "wikidata-known-ids.csv"
+            report = rec.link_report(graph, links=links, candidates=candidates, known_ids=known_ids)
+            print(
+                json.dumps(report.as_dict(), indent=2, ensure_ascii=False) if args.format == "json" else report.text()
+            )
+            return EXIT_OK
+        entities = rec.linkable_entities(graph, links=sssom.links_graph(links_file))
     if args.entity:
         wanted = [_entity_iri(text) for text in args.entity]
         known = {entity.iri for entity in entities}

@@ -29,6 +29,7 @@ from alliance_kg.namespaces import GRAPH_WIKIDATA  # the named graph (and proven
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from alliance_kg.store import Store
     from alliance_kg.wikidata.client import WikidataClient
 
 __all__ = [
@@ -85,17 +86,13 @@ class Disagreement:
         return self.message
 
 
-def linked_items(facts: Graph, links: Graph | None = None) -> list[str]:
-    """The Wikidata Q ids our entities link to (``skos:exactMatch``), sorted by number."""
-    from rdflib.namespace import SKOS
+def linked_items(store: Store, links: Graph | None = None) -> list[str]:
+    """The Wikidata Q ids our entities link to (``skos:exactMatch`` in ``store``'s asserted graphs and in
+    ``links``), sorted by number."""
+    from alliance_kg.wikidata.graph_reads import links as links_of
 
-    found: set[str] = set()
-    for graph in (facts,) if links is None else (facts, links):
-        for target in graph.objects(None, SKOS.exactMatch):
-            qid = str(target)[len(_WD) :] if str(target).startswith(_WD) else ""
-            if _QID.match(qid):
-                found.add(qid)
-    return sorted(found, key=lambda q: int(q[1:]))
+    found = {item[len(_WD) :] for item in links_of(store, links).values()}
+    return sorted((qid for qid in found if _QID.match(qid)), key=lambda q: int(q[1:]))
 
 
 def enrichment_query(qids: Sequence[str]) -> str:
@@ -225,7 +222,7 @@ class BuildEnrichment:
     path: Path | None
 
 
-def for_build(facts: Graph, path: str | Path | None = None, *, links: Graph | None = None) -> BuildEnrichment:
+def for_build(store: Store, path: str | Path | None = None, *, links: Graph | None = None) -> BuildEnrichment:
     """Load the enrichment file if present and compare it with ``facts``; offline, nothing is fetched.
 
     ``path`` defaults to :func:`enrichment_file` (the project's ``enrichment/wikidata.ttl``; none outside a
@@ -237,7 +234,7 @@ def for_build(facts: Graph, path: str | Path | None = None, *, links: Graph | No
     """
     target = enrichment_file() if path is None else Path(path)
     graph = None if target is None else load_enrichment(target)
-    found = () if graph is None else tuple(disagreements(facts, graph, links=links))
+    found = () if graph is None else tuple(disagreements(store, graph, links=links))
     return BuildEnrichment(graph=graph, warnings=found, path=target)
 
 
@@ -250,30 +247,26 @@ def _label(graph: Graph, node: object) -> str:
     return labels.get("en") or next(iter(labels.values()), "")
 
 
-def disagreements(facts: Graph, enrichment: Graph, *, links: Graph | None = None) -> list[Disagreement]:
-    """Where our facts and Wikidata's differ, for linked entities (``links`` adds compiled SSSOM links).
+def disagreements(store: Store, enrichment: Graph, *, links: Graph | None = None) -> list[Disagreement]:
+    """Where our facts (in ``store``) and Wikidata's differ, for linked entities (``links`` adds compiled SSSOM
+    links).
 
     Checks an entity's ``akg:country`` against its item's ``P17`` (countries themselves excepted) and a
     vehicle's ``akg:brand`` against ``P176``/``P1716``. A check is made only when both sides have a value and
     our value is linked too; an absent value is not a disagreement. Sorted by entity; nothing is changed.
     """
     from rdflib import URIRef
-    from rdflib.namespace import SKOS
 
     from alliance_kg.namespaces import short
+    from alliance_kg.wikidata.graph_reads import checked_values
+    from alliance_kg.wikidata.graph_reads import links as links_of
 
-    link_of: dict[object, str] = {}
-    for graph in (facts,) if links is None else (facts, links):
-        for subject, target in graph.subject_objects(SKOS.exactMatch):
-            if str(target).startswith(_WD + "Q"):
-                link_of[subject] = str(target)
-    checks = (
-        ("country", URIRef(_AKG + "country"), ("P17",)),
-        ("manufacturer", URIRef(_AKG + "brand"), ("P176", "P1716")),
-    )
+    link_of = links_of(store, links)
+    values_of = checked_values(store)
+    checks = (("country", ("P17",)), ("manufacturer", ("P176", "P1716")))
     found: list[Disagreement] = []
-    for name, predicate, properties in checks:
-        for entity, ours in sorted(facts.subject_objects(predicate)):
+    for name, properties in checks:
+        for entity, ours in values_of[name]:
             if entity == ours or entity not in link_of or ours not in link_of:
                 continue
             item = URIRef(link_of[entity])
@@ -287,12 +280,13 @@ def disagreements(facts: Graph, enrichment: Graph, *, links: Graph | None = None
             )
             found.append(
                 Disagreement(
-                    entity=str(entity),
+                    entity=entity,
                     property=name,
-                    ours=str(ours),
+                    ours=ours,
                     theirs=tuple(theirs),
                     message=(
-                        f"{short(entity)}: {name} is {short(ours)} (wd:{link_of[ours][len(_WD) :]}) here, "
+                        f"{short(URIRef(entity))}: {name} is {short(URIRef(ours))} (wd:{link_of[ours][len(_WD) :]}) "
+                        "here, "
                         f"but Wikidata's {short(item)} says {said}"
                     ),
                 )

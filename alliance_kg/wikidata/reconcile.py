@@ -36,6 +36,7 @@ from alliance_kg.wikidata.sssom import SKOS_EXACT_MATCH, WIKIDATA_ENTITY, Mappin
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from alliance_kg.store import Store
     from alliance_kg.wikidata.client import WikidataClient
 
 __all__ = [
@@ -131,58 +132,56 @@ def _qids(values: Iterable[object]) -> list[str]:
     return [str(v)[len(WIKIDATA_ENTITY) :] for v in values if str(v).startswith(WIKIDATA_ENTITY + "Q")]
 
 
-def _class_kinds(ontology: Graph) -> dict[str, Kind]:
-    """Every class under a linkable class (by rdfs:subClassOf*), mapped to that linkable class's kind."""
-    from rdflib import RDFS, URIRef
+def linkable_entities(store: Store, *, links: Graph | None = None) -> list[Entity]:
+    """The entities of linkable classes in ``store``'s asserted graphs, sorted by IRI, with their names,
+    country and makers' links (:mod:`alliance_kg.wikidata.graph_reads` asks the store).
 
-    kinds: dict[str, Kind] = {}
-    for root, kind in KINDS.items():
-        for cls in ontology.transitive_subjects(RDFS.subClassOf, URIRef(root)):
-            kinds.setdefault(str(cls), kind)
-    return kinds
-
-
-def linkable_entities(facts: Graph, ontology: Graph, *, links: Graph | None = None) -> list[Entity]:
-    """The entities of linkable classes, sorted by IRI, with their names, country and makers' links.
-
-    ``links`` holds extra ``skos:exactMatch`` triples (the compiled SSSOM links) on top of those in ``facts``.
+    ``links`` holds extra ``skos:exactMatch`` triples (the compiled SSSOM links) on top of those in the store.
+    An entity of several linkable classes gets the kind of the first of its classes in IRI order.
     """
-    from rdflib import RDF, RDFS, Literal, URIRef
-    from rdflib.namespace import SKOS
+    from rdflib import Literal
 
-    exact: dict[str, str] = {}
-    for graph in (facts, links) if links is not None else (facts,):
-        for subject, target in graph.subject_objects(SKOS.exactMatch):
-            if str(target).startswith(WIKIDATA_ENTITY + "Q"):
-                exact[str(subject)] = str(target)[len(WIKIDATA_ENTITY) :]
-    kinds = _class_kinds(ontology)
+    from alliance_kg.wikidata.graph_reads import linkable_rows
+    from alliance_kg.wikidata.graph_reads import links as links_of
+
+    exact = {entity: item[len(WIKIDATA_ENTITY) :] for entity, item in links_of(store, links).items()}
+    kind_of_root = dict(KINDS)
+    classes: dict[str, dict[str, Kind]] = {}
+    names: dict[str, dict[tuple[int, str], list[str]]] = {}
+    countries: dict[str, set[str]] = {}
+    makers: dict[str, set[str]] = {}
+    for root in KINDS:  # the roots in order: a class under two roots gets the first one's kind
+        for entity, cls, prop, value in linkable_rows(store, [root]):
+            classes.setdefault(entity, {}).setdefault(cls, kind_of_root[root])
+            if prop in ("label", "altLabel") and isinstance(value, Literal) and value.language in LANGUAGES:
+                rank = 0 if prop == "label" else 1
+                names.setdefault(entity, {}).setdefault((rank, value.language), [])
+                if str(value) not in names[entity][(rank, value.language)]:
+                    names[entity][(rank, value.language)].append(str(value))
+            elif prop == "country" and value is not None:
+                countries.setdefault(entity, set()).add(str(value))
+            elif prop == "maker" and value is not None:
+                makers.setdefault(entity, set()).add(str(value))
     entities: list[Entity] = []
-    seen: set[str] = set()
-    for subject, cls in sorted(facts.subject_objects(RDF.type)):
-        if not isinstance(subject, URIRef) or str(subject) in seen or str(cls) not in kinds:
-            continue
-        seen.add(str(subject))
-        names: dict[str, list[str]] = {}
-        for predicate in (RDFS.label, SKOS.altLabel):
-            for value in facts.objects(subject, predicate):
-                if isinstance(value, Literal) and value.language in LANGUAGES:
-                    names.setdefault(value.language, [])
-                    if str(value) not in names[value.language]:
-                        names[value.language].append(str(value))
-        kind = kinds[str(cls)]
-        country_node = subject if kind.name == "country" else facts.value(subject, URIRef(AKG + "country"))
-        makers = [*facts.objects(subject, URIRef(AKG + "brand")), *facts.objects(subject, URIRef(AKG + "operator"))]
+    for iri in sorted(classes):
+        kind = classes[iri][min(classes[iri])]
+        by_language: dict[str, list[str]] = {}
+        for (_rank, language), values in sorted(names.get(iri, {}).items()):
+            for name in sorted(values):
+                if name not in by_language.setdefault(language, []):
+                    by_language[language].append(name)
+        country = iri if kind.name == "country" else min(countries.get(iri, ()), default=None)
         entities.append(
             Entity(
-                iri=str(subject),
+                iri=iri,
                 kind=kind,
-                names={language: tuple(values) for language, values in sorted(names.items())},
-                country=exact.get(str(country_node)) if country_node is not None else None,
-                manufacturers=frozenset(exact[str(m)] for m in makers if str(m) in exact),
-                link=exact.get(str(subject)),
+                names={language: tuple(values) for language, values in sorted(by_language.items())},
+                country=exact.get(country) if country is not None else None,
+                manufacturers=frozenset(exact[m] for m in makers.get(iri, ()) if m in exact),
+                link=exact.get(iri),
             )
         )
-    return sorted(entities, key=lambda e: e.iri)
+    return entities
 
 
 # -- scoring -----------------------------------------------------------------------------------------------------
@@ -495,8 +494,7 @@ def _known_ids_notes(path: Path | None) -> dict[str, str]:
 
 
 def link_report(
-    facts: Graph,
-    ontology: Graph,
+    store: Store,
     *,
     links: MappingSet,
     candidates: MappingSet,
@@ -504,16 +502,15 @@ def link_report(
 ) -> LinkReport:
     """What is linked (from ``links``), awaiting review (``candidates`` rows not rejected) and unlinked.
 
-    Offline: reads only the graphs and files given. Notes for unlinked entities come from the data's
+    Offline: reads only the store and the files given. Notes for unlinked entities come from the data's
     ``skos:editorialNote`` and from ``known_ids`` (the known-ids CSV) when it has the entity's name.
     """
-    from rdflib import URIRef
-    from rdflib.namespace import SKOS
-
+    from alliance_kg.wikidata.graph_reads import editorial_notes
     from alliance_kg.wikidata.sssom import links_graph
 
     compiled = links_graph(links.path) if links.path is not None else None
-    entities = linkable_entities(facts, ontology, links=compiled)
+    entities = linkable_entities(store, links=compiled)
+    editorial = editorial_notes(store)
     known = _known_ids_notes(known_ids)
     pending: dict[str, list[MappingRow]] = {}
     for row in candidates.rows:
@@ -523,7 +520,7 @@ def link_report(
     review: list[dict[str, Any]] = []
     unlinked: list[dict[str, Any]] = []
     for entity in entities:
-        notes = [str(n) for n in facts.objects(URIRef(entity.iri), SKOS.editorialNote)]
+        notes = list(editorial.get(entity.iri, ()))
         for language_names in entity.names.values():
             for name in language_names:
                 if _normal(name) in known and known[_normal(name)] not in notes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,10 @@ from wikidata_standin import StandIn
 
 from alliance_kg.cli import main
 from alliance_kg.loading import load_project
+from alliance_kg.store import Store
 from alliance_kg.wikidata import enrich, sssom
 from alliance_kg.wikidata.client import WikidataClient
+from alliance_kg.wikidata.graph_reads import store_of
 
 WD = "http://www.wikidata.org/entity/"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -23,8 +25,11 @@ MakeClient = Callable[..., WikidataClient]
 
 
 @pytest.fixture(scope="module")
-def facts() -> Graph:
-    return load_project().facts
+def facts() -> Iterator[Store]:
+    """The project's facts, in the kind of store ``enrich`` reads them from."""
+    store = store_of(load_project().facts)
+    yield store
+    store.close()
 
 
 def test_query_file_parses_and_takes_only_item_ids() -> None:
@@ -36,7 +41,7 @@ def test_query_file_parses_and_takes_only_item_ids() -> None:
         enrich.enrichment_query(["Q17 } ; DROP ALL ; {"])
 
 
-def test_linked_items(facts: Graph) -> None:
+def test_linked_items(facts: Store) -> None:
     assert enrich.linked_items(facts, sssom.links_graph()) == [
         "Q17", "Q49", "Q252", "Q869", "Q3630", "Q11708", "Q20165", "Q36033", "Q911323", "Q1477864", "Q1993748",
         "Q1993846",
@@ -44,7 +49,7 @@ def test_linked_items(facts: Graph) -> None:
 
 
 def test_fetch_keeps_wikidata_statements_apart_with_provenance(
-    standin: StandIn, make_client: MakeClient, facts: Graph
+    standin: StandIn, make_client: MakeClient, facts: Store
 ) -> None:
     result = enrich.fetch_enrichment(enrich.linked_items(facts), make_client())
     graph = result.graph
@@ -62,7 +67,7 @@ def test_fetch_keeps_wikidata_statements_apart_with_provenance(
 
 
 def test_write_load_and_second_run_from_cache(
-    standin: StandIn, make_client: MakeClient, facts: Graph, tmp_path: Path
+    standin: StandIn, make_client: MakeClient, facts: Store, tmp_path: Path
 ) -> None:
     assert enrich.load_enrichment(tmp_path / "absent.ttl") is None
     first = enrich.fetch_enrichment(enrich.linked_items(facts), make_client())
@@ -77,7 +82,7 @@ def test_write_load_and_second_run_from_cache(
     assert len(standin.requests) == 1
 
 
-def test_no_disagreement_today_and_one_when_wikidata_differs(make_client: MakeClient, facts: Graph) -> None:
+def test_no_disagreement_today_and_one_when_wikidata_differs(make_client: MakeClient, facts: Store) -> None:
     links = sssom.links_graph()
     graph = enrich.fetch_enrichment(enrich.linked_items(facts, links), make_client()).graph
     assert enrich.disagreements(facts, graph, links=links) == []
@@ -114,7 +119,7 @@ def test_enrich_command(standin: StandIn, tmp_path: Path, capsys: pytest.Capture
     assert out.read_text(encoding="utf-8") == written  # the previous file is kept
 
 
-def test_for_build(make_client: MakeClient, facts: Graph, tmp_path: Path) -> None:
+def test_for_build(make_client: MakeClient, facts: Store, tmp_path: Path) -> None:
     absent = enrich.for_build(facts, tmp_path / "none.ttl")
     assert absent.graph is None
     assert absent.warnings == ()

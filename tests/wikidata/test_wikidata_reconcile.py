@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from alliance_kg.loading import ProjectGraphs, load_project
 from alliance_kg.wikidata import reconcile as rec
 from alliance_kg.wikidata import sssom
 from alliance_kg.wikidata.client import WikidataClient
+from alliance_kg.wikidata.graph_reads import store_of
 
 ID = "https://w3id.org/alliance-kg/id/"
 MakeClient = Callable[..., WikidataClient]
@@ -28,7 +30,8 @@ def graphs() -> ProjectGraphs:
 
 @pytest.fixture
 def entities(graphs: ProjectGraphs) -> dict[str, rec.Entity]:
-    found = rec.linkable_entities(graphs.facts, graphs.ontology, links=sssom.links_graph())
+    with closing(store_of(graphs.facts, graphs.ontology)) as store:
+        found = rec.linkable_entities(store, links=sssom.links_graph())
     return {entity.iri[len(ID) :]: entity for entity in found}
 
 
@@ -226,3 +229,15 @@ def test_report_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     (oceania,) = report["review"]
     assert [c["wikidata"] for c in oceania["candidates"]] == ["Q538", "Q55643"]
     assert {item["entity"] for item in report["unlinked"]} >= {"id:city/okazaki", "id:plant/okazaki"}
+
+
+def test_report_from_a_built_store_equals_the_report_from_the_files(capsys: pytest.CaptureFixture[str]) -> None:
+    """`link --report --store oxigraph:PATH` asks the built store (its facts hold the compiled links)."""
+    from alliance_kg.store_cache import cached_store
+
+    assert main(["link", "--report", "--format", "json"]) == 0
+    from_files = json.loads(capsys.readouterr().out)
+    assert main(["link", "--report", "--format", "json", "--store", f"oxigraph:{cached_store(None)}"]) == 0
+    assert json.loads(capsys.readouterr().out) == from_files
+    assert main(["link", "--report", "--store", "oxigraph:/nonexistent/store"]) == 2
+    assert "/nonexistent/store" in capsys.readouterr().err
