@@ -314,28 +314,34 @@ class KnowledgeGraph:
     def query(
         self,
         name: str | Path | NamedQuery,
+        params: Mapping[str, object] | None = None,
         /,
         *,
         lang: str | None = None,
         timeout: float | None = None,
         allow_service: Iterable[str] = (),
-        **params: object,
+        **keyword_params: object,
     ) -> QueryResult | Graph:
-        """Run a named query with its parameters, given as keyword arguments.
+        """Run a named query with its parameters: ``kg.query("supplies-by-market", {"market": "Oceania"})``.
 
         ``name`` is a query of the library (``kg.queries()``), a path to an ``.rq`` file or a
-        :class:`~alliance_kg.named_queries.NamedQuery`. Parameters not given take their declared defaults;
-        a declared ``lang`` parameter takes ``lang``. Entity parameters accept an IRI, a prefixed name or a
-        label. ``timeout`` (seconds, main thread only) stops a query that runs longer. ``allow_service`` lists
-        the remote endpoints a ``SERVICE`` clause may call (``wikidata`` or full URLs); none by default, so
-        a query never reaches the network unless asked to.
+        :class:`~alliance_kg.named_queries.NamedQuery`. ``params`` maps parameter names to values; any name
+        may be used there, ``lang``, ``timeout`` or ``graph`` included. Keyword arguments are a shorthand for
+        parameters whose names are not options (``kg.query("supplies-by-market", market="Oceania")``); a
+        parameter given both ways is an error. Parameters not given take their declared defaults; a declared
+        ``lang`` parameter not given takes the option ``lang``. Entity parameters accept an IRI, a prefixed
+        name or a label. ``timeout`` (seconds) stops a query that runs longer. ``allow_service`` lists the
+        remote endpoints a ``SERVICE`` clause may call (``wikidata`` or full URLs); none by default, so a
+        query never reaches the network unless asked to.
 
+        Returns a :class:`~alliance_kg.results.QueryResult` for SELECT and ASK, an :class:`rdflib.Graph` for
+        CONSTRUCT and DESCRIBE; :meth:`select`, :meth:`ask` and :meth:`construct` return one type each.
         Raises :class:`~alliance_kg.errors.QueryError` for an unknown query name (listing the known ones)
         or a malformed query, :class:`~alliance_kg.errors.ParameterError` for a bad parameter.
         """
         query = self._named(name)
         language = _check_lang(lang or self._lang)
-        values = dict(params)
+        values = _parameters(params, keyword_params)
         if "lang" in {p.name for p in query.parameters} and "lang" not in values:
             values["lang"] = language
         bindings = query.bindings(values, entities=self.entities)
@@ -350,20 +356,87 @@ class KnowledgeGraph:
             allow_service=allow_service,
         )
 
+    def select(
+        self,
+        name: str | Path | NamedQuery,
+        params: Mapping[str, object] | None = None,
+        /,
+        *,
+        lang: str | None = None,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+        **keyword_params: object,
+    ) -> QueryResult:
+        """Run a named SELECT query (as :meth:`query`) and return its table; a query of another form is a
+        :class:`~alliance_kg.errors.QueryError`."""
+        from alliance_kg.results import QueryResult
+
+        answer = self.query(
+            name, _parameters(params, keyword_params), lang=lang, timeout=timeout, allow_service=allow_service
+        )
+        if not isinstance(answer, QueryResult) or answer.boolean is not None:
+            raise QueryError(f"{self._named(name).name} is not a SELECT query: use {_method_for(answer)}()")
+        return answer
+
+    def ask(
+        self,
+        name: str | Path | NamedQuery,
+        params: Mapping[str, object] | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+        **keyword_params: object,
+    ) -> bool:
+        """Run a named ASK query (as :meth:`query`) and return its answer; another form is a
+        :class:`~alliance_kg.errors.QueryError`."""
+        from alliance_kg.results import QueryResult
+
+        answer = self.query(name, _parameters(params, keyword_params), timeout=timeout, allow_service=allow_service)
+        if not isinstance(answer, QueryResult) or answer.boolean is None:
+            raise QueryError(f"{self._named(name).name} is not an ASK query: use {_method_for(answer)}()")
+        return answer.boolean
+
+    def construct(
+        self,
+        name: str | Path | NamedQuery,
+        params: Mapping[str, object] | None = None,
+        /,
+        *,
+        lang: str | None = None,
+        timeout: float | None = None,
+        allow_service: Iterable[str] = (),
+        **keyword_params: object,
+    ) -> Graph:
+        """Run a named CONSTRUCT or DESCRIBE query (as :meth:`query`) and return its graph; a SELECT or ASK
+        query is a :class:`~alliance_kg.errors.QueryError`."""
+        from alliance_kg.results import QueryResult
+
+        answer = self.query(
+            name, _parameters(params, keyword_params), lang=lang, timeout=timeout, allow_service=allow_service
+        )
+        if isinstance(answer, QueryResult):
+            raise QueryError(
+                f"{self._named(name).name} is not a CONSTRUCT or DESCRIBE query: use {_method_for(answer)}()"
+            )
+        return answer
+
     def sparql(
         self,
         text: str,
+        bindings: Mapping[str, object] | None = None,
         /,
         *,
         lang: str | None = None,
         graph: str | None = None,
         timeout: float | None = None,
         allow_service: Iterable[str] = (),
-        **bindings: object,
+        **keyword_bindings: object,
     ) -> QueryResult | Graph:
         """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the union of the named graphs.
 
-        ``bindings`` bind variables to values without touching the query text: rdflib terms as they are,
+        ``bindings`` (a mapping, or keyword arguments for variables whose names are not options) bind
+        variables to values without touching the query text: rdflib terms as they are,
         ``date``/``int``/``float``/``Decimal``/``bool``/``str`` as typed literals (use :meth:`entity` or
         :class:`rdflib.URIRef` for IRIs). ``graph`` names one graph to query instead of the union.
         ``timeout`` and ``allow_service`` are as for :meth:`query`.
@@ -371,6 +444,8 @@ class KnowledgeGraph:
         """
         from rdflib import Literal
         from rdflib.term import Node
+
+        bindings = _parameters(bindings, keyword_bindings)
 
         used = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text))
         unknown = sorted(set(bindings) - used)
@@ -565,6 +640,29 @@ class KnowledgeGraph:
             known = ", ".join([*NAMED_GRAPHS, *sorted(set(present) - set(NAMED_GRAPHS.values()))])
             raise ParameterError(f"no graph named {graph!r}; the graphs: {known}", parameter="graph")
         return iri
+
+
+def _parameters(params: Mapping[str, object] | None, keyword_params: Mapping[str, object]) -> dict[str, object]:
+    """The parameters of a call: the mapping and the keyword shorthand together; one name given twice is an
+    error."""
+    if params is not None and not isinstance(params, Mapping):
+        raise ParameterError(
+            f"parameters are a mapping of names to values, not {type(params).__name__}", parameter="params"
+        )
+    values = dict(params or {})
+    for key, value in keyword_params.items():
+        if key in values:
+            raise ParameterError(f"parameter {key!r} is given twice (in the mapping and as a keyword)", parameter=key)
+        values[key] = value
+    return values
+
+
+def _method_for(answer: object) -> str:
+    from alliance_kg.results import QueryResult
+
+    if not isinstance(answer, QueryResult):
+        return "construct"
+    return "select" if answer.boolean is None else "ask"
 
 
 def _query_file(path: Path) -> NamedQuery:

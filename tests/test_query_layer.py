@@ -405,6 +405,45 @@ def test_named_ask_and_construct_files(kg: KnowledgeGraph, tmp_path: Path) -> No
     assert len(graph) == 3
 
 
+def test_parameters_are_one_mapping_so_any_name_can_be_a_parameter(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """Parameters named like the options (lang, timeout, graph, allow_service) go in the mapping."""
+    named = tmp_path / "options-as-parameters.rq"
+    named.write_text(
+        "# title: Options as parameters\n"
+        "# param: timeout xsd:integer = 1 -- a number called timeout\n"
+        "# param: graph xsd:string = x -- a string called graph\n"
+        "# param: allow_service xsd:string = y -- a string called allow_service\n"
+        "SELECT ?t ?g ?a WHERE { BIND(?timeout AS ?t) BIND(?graph AS ?g) BIND(?allow_service AS ?a) }\n"
+    )
+    answer = kg.select(named, {"timeout": 42, "graph": "facts", "allow_service": "no"}, timeout=30)
+    assert answer.rows == [{"t": 42, "g": "facts", "a": "no"}]
+    by_mapping = kg.query("supplies-by-market", {"market": "Oceania"})
+    assert isinstance(by_mapping, QueryResult)
+    assert by_mapping.rows == kg.select("supplies-by-market", market="Oceania").rows
+    with pytest.raises(ParameterError, match="given twice") as twice:
+        kg.query("supplies-by-market", {"market": "Oceania"}, market="Japan")
+    assert twice.value.parameter == "market"
+    with pytest.raises(ParameterError, match="mapping"):
+        kg.query("supplies-by-market", ["Oceania"])  # type: ignore[arg-type]
+    assert kg.sparql("SELECT ?y WHERE { BIND(?x + 1 AS ?y) }", {"x": 3}).rows == [{"y": 4}]  # type: ignore[union-attr]
+
+
+def test_one_return_type_per_query_form(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    ask = tmp_path / "any-plant.rq"
+    ask.write_text("# title: Is there a plant?\nASK { ?plant a akg:Plant }\n")
+    construct = tmp_path / "operators.rq"
+    construct.write_text("# title: Operators\nCONSTRUCT { ?p akg:operator ?o } WHERE { ?p akg:operator ?o }\n")
+    assert kg.ask(ask) is True
+    assert len(kg.construct(construct)) == 3
+    assert isinstance(kg.select("timeline"), QueryResult)
+    with pytest.raises(QueryError, match="not a SELECT query: use ask"):
+        kg.select(ask)
+    with pytest.raises(QueryError, match="not an ASK query: use construct"):
+        kg.ask(construct)
+    with pytest.raises(QueryError, match="not a CONSTRUCT or DESCRIBE query: use select"):
+        kg.construct("timeline")
+
+
 # -- bad input ------------------------------------------------------------------------------------------------------
 
 
