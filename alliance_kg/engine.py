@@ -45,13 +45,12 @@ def check(
     *,
     shapes: Graph | None = None,
     reasoning: bool = True,
-    time_budget: float | None = None,
 ) -> Checked:
     """Reason over ``ontology`` + ``facts`` and, with ``shapes``, validate them; the graphs are not changed.
 
     With ``reasoning=False`` nothing is inferred and no contradiction is looked for (the report still comes
-    when ``shapes`` are given). ``time_budget`` (seconds) bounds the materialisation
-    (:func:`alliance_kg.inference.materialise` raises :class:`~alliance_kg.errors.BuildError` past it).
+    when ``shapes`` are given). The materialisation runs within the default budgets of
+    :func:`alliance_kg.inference.materialise`, which raises :class:`~alliance_kg.errors.BuildError` past them.
     """
     from rdflib import Graph
 
@@ -66,7 +65,7 @@ def check(
         inference = None
         found: tuple[Inconsistency, ...] = ()
         if reasoning:
-            inference = materialise(store, time_budget=time_budget)
+            inference = materialise(store)
             found = tuple(inconsistencies(store))
         report = None if shapes is None else validate_store(store, shapes, graph=ASSERTED_GRAPHS)
         inferred = bind_prefixes(Graph())

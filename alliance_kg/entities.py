@@ -41,9 +41,15 @@ _BY_WORD: Final = (
     + "{ ?s a ?type . FILTER(isIRI(?s) && CONTAINS(LCASE(STR(?s)), ?iriword)) } }"
 )
 _EXACT: Final = _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label|skos:prefLabel ?label . FILTER(isIRI(?s)) }"
-_POOL: Final = "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
+# The hint pools are the first entities in the store's own order, not sorted: sorting every labelled entity of a
+# million-triple graph to pick hints took seconds (the engine's order is stable for a given store).
+_POOL: Final = "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) } LIMIT " + str(_HINT_POOL)
+_FOLDER_POOL: Final = (
+    "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?folder)) } LIMIT "
+    + str(_HINT_POOL)
+)
 _ANY_POOL: Final = (
-    _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l . FILTER(isIRI(?s)) } ORDER BY ?s LIMIT " + str(_HINT_POOL)
+    _PREFIXES + "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l . FILTER(isIRI(?s)) } LIMIT " + str(_HINT_POOL)
 )
 
 
@@ -108,7 +114,9 @@ class StoreEntities:
         try:
             return self.index(candidates | ({iri} if iri else set())).resolve(text, parameter)
         except ParameterError:
-            pool = self._pool(parameter.entity_class)
+            # hints: for an IRI or a prefixed name, the entities of its folder (id:plant/...) when there are any
+            pool = self._same_folder(iri) if iri is not None else []
+            pool = pool or self._pool(parameter.entity_class)
             return self.index(candidates | set(pool)).resolve(text, parameter)  # raises, with hints from the pool
 
     def _labelled(self, text: str) -> list[str]:
@@ -134,6 +142,15 @@ class StoreEntities:
         word = words[0]
         iri_word = word.replace(" ", "-")
         answer = self._store.query(_BY_WORD, bindings={"word": Literal(word), "iriword": Literal(iri_word)})
+        return [str(row[0]) for row in answer if row[0] is not None]
+
+    def _same_folder(self, iri: str) -> list[str]:
+        from rdflib import Literal
+
+        folder = iri.rsplit("/", 1)[0] + "/"
+        if "/id/" not in folder:
+            return []
+        answer = self._store.query(_FOLDER_POOL, bindings={"folder": Literal(folder)})
         return [str(row[0]) for row in answer if row[0] is not None]
 
     def _pool(self, cls: str | None) -> list[str]:

@@ -217,6 +217,12 @@ def test_unknown_entity_lists_candidates(kg: KnowledgeGraph) -> None:
     assert "plant:okazaki (Okazaki plant)" in str(info.value)
     with pytest.raises(ParameterError, match="plant:jakarta") as info:
         kg.query("supplies-by-plant", plant="plant:atlantis")
+    # an unknown prefixed name is hinted with the entities of its folder, whatever their class
+    with pytest.raises(ParameterError, match="did you mean") as info:
+        kg.query("describe-entity", entity="plant:okazakii")
+    hinted = str(info.value).split("did you mean:")[1]
+    assert "plant:okazaki (Okazaki plant)" in hinted
+    assert "city:" not in hinted and "manufacturer:" not in hinted
 
 
 def test_entity_of_the_wrong_class_is_refused(kg: KnowledgeGraph) -> None:
