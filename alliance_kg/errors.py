@@ -6,7 +6,10 @@ command line) can catch that one class::
     AllianceKGError
     ├── InputError              bad user input; carries path, line, column
     │   ├── RDFSyntaxError      a file that is not valid RDF in its format
+    │   ├── AccessRefused       a parser or query tried to reach the network or a file
+    │   │                       that is not an input (alliance_kg.guard), and was stopped
     │   ├── QueryError          a SPARQL query that is malformed or cannot run
+    │   ├── DateExpressionError a date expression the normaliser cannot read (alliance_kg.dates)
     │   └── ParameterError      a query parameter unknown, missing or of the wrong type
     ├── ResourceError           files that should ship with the package are missing
     ├── EndpointError           the SPARQL endpoint could not start or serve
@@ -32,8 +35,10 @@ if TYPE_CHECKING:
     from alliance_kg.validation import ValidationReport
 
 __all__ = [
+    "AccessRefused",
     "AllianceKGError",
     "BuildError",
+    "DateExpressionError",
     "EndpointError",
     "InconsistencyError",
     "InputError",
@@ -89,7 +94,22 @@ class InputError(AllianceKGError):
 
 
 class RDFSyntaxError(InputError):
-    """A file is not valid RDF in its format (Turtle, N-Triples)."""
+    """A file is not valid RDF in its format (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD)."""
+
+
+class AccessRefused(InputError):
+    """A parser or query tried to reach the network or a file that is not an input, and was stopped first
+    (:mod:`alliance_kg.guard`)."""
+
+
+class DateExpressionError(InputError):
+    """A date expression the normaliser (:mod:`alliance_kg.dates`) cannot read; ``expression`` is the words,
+    ``reason`` why."""
+
+    def __init__(self, expression: str, reason: str) -> None:
+        self.expression = expression
+        self.reason = reason
+        super().__init__(f"cannot read the date {expression!r}: {reason}")
 
 
 class ResourceError(AllianceKGError):

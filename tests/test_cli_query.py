@@ -75,7 +75,7 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 5
-    assert rows[0]["earliest"] == "2025-12-01"
+    assert rows[0]["earliest"] == "2025-12-16"  # "fin décembre 2025": the second half of December
     assert rows[0]["dateLabel"] == "end of December 2025"
     status, out, _ = run(["query", "timeline", "--format", "tsv", "--lang", "fr"], capsys)
     assert status == 0

@@ -107,8 +107,9 @@ def test_mitsubishi_builds_for_nissan(library: dict[str, NamedQuery], full: Grap
     assert rogue["productionStatedAs"] == "le 12 janvier 2026"
     navara = by_vehicle[ID + "vehicle/nissan-navara"]
     assert (navara["plantLabel"], navara["countryLabel"]) == ("Laem Chabang plant", "Thailand")
+    # "à la fin décembre 2025": the end of a month is its second half (README, "Dates as sources write them")
     assert (navara["productionEarliest"], navara["productionLatest"]) == (
-        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 16),
         dt.date(2025, 12, 31),
     )
     assert navara["productionStatedAs"] == "à la fin décembre 2025"
@@ -196,6 +197,11 @@ def test_sales_certainly_and_possibly_before(library: dict[str, NamedQuery], ful
     rogue_and_navara = [ID + "vehicle/nissan-navara", ID + "vehicle/nissan-rogue-plug-in-hybrid"]
     assert sorted(column(run(full, certainly), "vehicle")) == rogue_and_navara  # default: 2026-04-01
     assert sorted(column(run(full, possibly), "vehicle")) == rogue_and_navara
+    # "à partir de la fin du premier trimestre 2026" is March 2026: the Navara's sales cannot have started in
+    # January or February (issue 10), the Rogue's ("à partir du premier trimestre 2026") can.
+    rogue = [ID + "vehicle/nissan-rogue-plug-in-hybrid"]
+    assert column(run(full, possibly, {"before": "2026-02-01"}), "vehicle") == rogue
+    assert sorted(column(run(full, possibly, {"before": "2026-03-02"}), "vehicle")) == rogue_and_navara
     # Mid-March: sales possibly but not certainly started.
     assert run(full, certainly, {"before": "2026-03-15"}) == []
     assert sorted(column(run(full, possibly, {"before": "2026-03-15"}), "vehicle")) == rogue_and_navara

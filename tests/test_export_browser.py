@@ -200,7 +200,7 @@ def test_supply_viewer(driver: Any, project: ProjectGraphs, tmp_path: Path) -> N
 
     text = driver.find_element(By.ID, "details").text
     assert "Navara built by Mitsubishi Motors for Nissan at Laem Chabang" in text
-    assert "2025-12-01" in text
+    assert "2025-12-16" in text  # "fin décembre 2025": the second half of December
     ARTIFACTS.mkdir(exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "viewer-supply.png"))
     assert problems(driver) == []

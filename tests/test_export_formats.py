@@ -68,7 +68,7 @@ def test_round_trip_keeps_dates_and_booleans(views: dict[str, nx.MultiDiGraph], 
         edge = supply.edges[
             f"{ID}manufacturer/mitsubishi-motors", f"{ID}manufacturer/nissan", f"{ID}supply/navara-laem-chabang"
         ]
-        assert edge["production_start_earliest"] == dt.date(2025, 12, 1), format
+        assert edge["production_start_earliest"] == dt.date(2025, 12, 16), format  # "fin décembre": second half
         entities = read(write(views["entities"], tmp_path / f"e.{format}", format)[0].with_name(f"e.{format}"), format)
         assert {type(data["inferred"]) for _, _, data in entities.edges(data=True)} == {bool}, format
 
@@ -94,7 +94,7 @@ def test_graphml_declares_types_and_labels(views: dict[str, nx.MultiDiGraph], tm
     # networkx's own reader (as other tools do) sees the labels and ISO dates
     plain = nx.read_graphml(path)
     assert plain.nodes[f"{ID}manufacturer/nissan"]["label"] == "Nissan"
-    assert plain.nodes[f"{ID}date/navara-laem-chabang-production-start"]["earliest"] == "2025-12-01"
+    assert plain.nodes[f"{ID}date/navara-laem-chabang-production-start"]["earliest"] == "2025-12-16"
 
 
 def test_gexf_is_dynamic_with_spells(views: dict[str, nx.MultiDiGraph], tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_gexf_is_dynamic_with_spells(views: dict[str, nx.MultiDiGraph], tmp_path
         assert supply is not None
         spells[supply] = [(s.get("start"), s.get("end")) for s in edge.iter(f"{GEXF}spell")]
         labels[supply] = edge.get("label")
-    assert spells[f"{ID}supply/navara-laem-chabang"] == [("2025-12-01", None)]
+    assert spells[f"{ID}supply/navara-laem-chabang"] == [("2025-12-16", None)]  # the second half of December
     assert spells[f"{ID}supply/rogue-phev-okazaki"] == [("2026-01-01", None)]
     assert spells[f"{ID}supply/leaf-derived-bev-north-america"] == [("2026-07-01", None)]
     assert spells[f"{ID}supply/kei-vehicles-japan"] == []  # no date stated: present throughout
@@ -124,7 +124,7 @@ def test_gexf_is_dynamic_with_spells(views: dict[str, nx.MultiDiGraph], tmp_path
         for v in edge.iter(f"{GEXF}attvalue")
         if v.get("start") is not None
     ]
-    assert ("starting", "2025-12-01", "2025-12-31") in phases
+    assert ("starting", "2025-12-16", "2025-12-31") in phases
     assert ("started", "2026-01-01", None) in phases
     node_labels = {node.get("label") for node in root.iter(f"{GEXF}node")}
     assert node_labels == {"Mitsubishi Motors", "Nissan"}

@@ -139,7 +139,7 @@ def test_entities_nodes(views: dict[str, nx.MultiDiGraph]) -> None:
     okazaki = view.nodes[f"{ID}plant/okazaki"]
     assert "wikidata" not in okazaki  # unlinked until reviewed: absent, never an empty string
     date = view.nodes[f"{ID}date/navara-laem-chabang-production-start"]
-    assert date["earliest"] == dt.date(2025, 12, 1)
+    assert date["earliest"] == dt.date(2025, 12, 16)  # "fin décembre 2025": the second half of December
     assert date["latest"] == dt.date(2025, 12, 31)
     assert date["group"] == "StatedDate"
     # every typed thing under id: is an entity; classes and properties are not
@@ -199,9 +199,9 @@ def test_supply_view(views: dict[str, nx.MultiDiGraph]) -> None:
     assert navara["country_label"] == "Thailand"
     assert navara["markets"] == f"{ID}region/oceania"
     assert navara["market_labels"] == "Oceania"
-    assert navara["production_start_earliest"] == dt.date(2025, 12, 1)
+    assert navara["production_start_earliest"] == dt.date(2025, 12, 16)  # the second half of December
     assert navara["production_start_latest"] == dt.date(2025, 12, 31)
-    assert navara["sales_start_earliest"] == dt.date(2026, 1, 1)
+    assert navara["sales_start_earliest"] == dt.date(2026, 3, 1)  # the end of Q1 is March
     assert navara["sales_start_latest"] == dt.date(2026, 3, 31)
     assert navara["production_start"] == "end of December 2025"
     assert navara["status"] == "ongoing"

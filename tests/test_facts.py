@@ -73,9 +73,9 @@ ARTICLE_FACTS = {
     "Navara at Laem Chabang from end of December 2025 for Oceania, sales from end of Q1 2026": """
         ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
            akg:vehicle vehicle:nissan-navara ; akg:producedAt plant:laem-chabang ; akg:market region:oceania ;
-           akg:productionStart [ akg:earliest "2025-12-01"^^xsd:date ; akg:latest "2025-12-31"^^xsd:date ;
+           akg:productionStart [ akg:earliest "2025-12-16"^^xsd:date ; akg:latest "2025-12-31"^^xsd:date ;
                                  akg:precision time:unitMonth ; akg:qualifier akg:EndOf ] ;
-           akg:salesStart [ akg:earliest "2026-01-01"^^xsd:date ; akg:latest "2026-03-31"^^xsd:date ;
+           akg:salesStart [ akg:earliest "2026-03-01"^^xsd:date ; akg:latest "2026-03-31"^^xsd:date ;
                             akg:precision akg:unitQuarter ; akg:qualifier akg:EndOf ] .
         vehicle:nissan-navara a akg:Pickup .
         plant:laem-chabang akg:country country:thailand .""",

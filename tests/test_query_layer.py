@@ -306,7 +306,7 @@ def test_rows_hold_python_values(kg: KnowledgeGraph) -> None:
             "plant": ID + "plant/laem-chabang",
             "plantLabel": "Laem Chabang plant",
             "supplies": 1,
-            "first": dt.date(2025, 12, 1),
+            "first": dt.date(2025, 12, 16),  # "fin décembre 2025": the second half of December
         },
         {"plant": ID + "plant/okazaki", "plantLabel": "Okazaki plant", "supplies": 1, "first": dt.date(2026, 1, 12)},
     ]

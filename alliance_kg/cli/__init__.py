@@ -55,6 +55,7 @@ COMMANDS: list[str] = [
     "alliance_kg.cli.synth",
     "alliance_kg.cli.publish",
     "alliance_kg.cli.init",
+    "alliance_kg.cli.parse_date",
 ]
 
 
