@@ -25,25 +25,53 @@ An :class:`OSError` is raised as :class:`~alliance_kg.errors.InputError`
 naming the target path.
 
 Folders are replaced the same way, as a whole (:func:`replacing_folder`): the
-new one is filled beside the target, then the target is renamed aside, the new
-one renamed in and the old one deleted last, so a reader sees the old folder or
+new one is filled beside the target, then swapped in (on Linux in one step,
+``renameat2(RENAME_EXCHANGE)``; elsewhere the target is renamed aside and the new
+one renamed in) and the old one deleted last, so a reader sees the old folder or
 the new one and a failure leaves the old one as it was. Releases and on-disk
 stores are written so.
+
+Temporaries a killed run leaves (``kill -9``, a full disk's ``SIGXFSZ``, a power
+cut) are named for the process that made them: ``.NAME.akg-PID-XXXXXXXX.tmp``
+(a file or folder being written) and ``.NAME.akg-PID-XXXXXXXX.old`` (a folder set
+aside during a swap). Every writer first removes, in the folder it writes into,
+those whose process is no longer alive (:func:`sweep_stale`; a live concurrent
+run's are never touched), and puts back a folder such a run had set aside when
+its place is empty, so the next run leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
+import re
+import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, TextIO, overload
+from typing import IO, Any, BinaryIO, Final, Literal, TextIO, overload
 
 from alliance_kg.errors import InputError
 
-__all__ = ["atomic_file", "default_mode", "replacing_folder", "swap_folder", "write_atomic"]
+__all__ = [
+    "atomic_file",
+    "default_mode",
+    "is_temporary",
+    "replacing_folder",
+    "swap_folder",
+    "sweep_stale",
+    "temp_prefix",
+    "write_atomic",
+]
+
+_log = logging.getLogger("alliance_kg")
+
+#: ``.NAME.akg-PID-RANDOM.tmp`` or ``.old``: a temporary of :mod:`alliance_kg.atomic`, and the process that made it.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.akg-(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.(?P<kind>tmp|old)$")
 
 
 def _umask() -> int:
@@ -65,29 +93,134 @@ def default_mode() -> int:
     return 0o666 & ~_umask()
 
 
+def temp_prefix(name: str) -> str:
+    """The start of the name of a temporary for ``name`` made by this process: ``.NAME.akg-PID-``."""
+    return f".{name}.akg-{os.getpid()}-"
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is the name of a temporary file or folder of this module (of any process)."""
+    return _TEMPORARY.match(name) is not None
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (when in doubt: yes). A zombie, killed but not yet reaped
+    by its parent, is not."""
+    if pid <= 0 or pid == os.getpid() or sys.platform == "win32":  # os.kill(pid, 0) is no probe on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's live process
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+    except OSError:
+        return True
+    return state[:1] != ["Z"]
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def sweep_stale(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove from ``folder`` the temporaries (see the module docstring) of processes no longer alive; return them.
+
+    A folder such a run had set aside in a swap (``.NAME.akg-PID-….old``) is put back as ``NAME`` when nothing is
+    there (the run died between its two renames), and is removed otherwise. Temporaries of live processes (a
+    concurrent run, this one) are left alone. Errors are ignored: a sweep never stops a write.
+    """
+    where = Path(folder)
+    try:
+        names = sorted(entry.name for entry in os.scandir(where))
+    except OSError:
+        return []
+    found = [(name, match) for name in names if (match := _TEMPORARY.match(name)) and not _alive(int(match["pid"]))]
+    swept: list[Path] = []
+    for name, match in sorted(found, key=lambda item: item[1]["kind"] != "old"):  # put back before removing
+        path = where / name
+        target = where / match["name"]
+        if match["kind"] == "old" and not target.exists() and not target.is_symlink():
+            try:
+                path.rename(target)
+            except OSError:
+                pass
+            else:
+                _log.warning("alliance-kg: put back %s, which an interrupted run had set aside", target)
+                continue
+        _remove(path)
+        swept.append(path)
+    if swept:
+        _log.debug("removed the temporaries of interrupted runs: %s", ", ".join(map(str, swept)))
+    return swept
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap the two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where that is not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, ImportError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP}:
+        return False  # an old kernel or a file system without it
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable; best effort."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
 def swap_folder(new_dir: Path, target: Path) -> None:
     """Replace the folder ``target`` (if any) by ``new_dir``, both on one file system; the old one is deleted last.
 
-    Raises :class:`OSError` when ``target`` exists and is not a folder (or is a link), or a rename fails; the
-    old folder is then put back.
+    On Linux the two are exchanged in one step, so ``target`` is never missing; elsewhere ``target`` is renamed
+    aside first (as ``.NAME.akg-PID-….old``, which :func:`sweep_stale` puts back should this process die before
+    the new one is in place). Raises :class:`OSError` when ``target`` exists and is not a folder (or is a link),
+    or a rename fails; the old folder is then put back.
     """
-    import shutil
-
-    old_dir: Path | None = None
-    if target.exists() or target.is_symlink():
-        if not target.is_dir() or target.is_symlink():
-            raise NotADirectoryError(f"{target} exists and is not a folder; not replacing it")
-        old_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        old_dir.rmdir()
-        target.rename(old_dir)
+    if not (target.exists() or target.is_symlink()):
+        new_dir.rename(target)
+        _sync_folder(target.parent)
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise NotADirectoryError(f"{target} exists and is not a folder; not replacing it")
+    if _exchange(new_dir, target):
+        _sync_folder(target.parent)
+        shutil.rmtree(new_dir, ignore_errors=True)  # now the old folder
+        return
+    old_dir = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=".old", dir=target.parent))
+    old_dir.rmdir()
+    target.rename(old_dir)
     try:
         new_dir.rename(target)
     except BaseException:
-        if old_dir is not None:
-            old_dir.rename(target)
+        old_dir.rename(target)
         raise
-    if old_dir is not None:
-        shutil.rmtree(old_dir, ignore_errors=True)
+    _sync_folder(target.parent)
+    shutil.rmtree(old_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -95,13 +228,13 @@ def replacing_folder(target: Path) -> Iterator[Path]:
     """A new, empty folder beside ``target`` to fill; swapped in for ``target`` as a whole when the block ends
     without an exception (:func:`swap_folder`), deleted in every case that leaves it behind.
 
-    The new folder gets the mode :func:`os.mkdir` would give it (``0o777`` less the umask), not ``mkdtemp``'s
-    private ``0o700``. :class:`OSError` is raised as it is: callers say what they were writing.
+    The stale temporaries of interrupted runs beside ``target`` are swept first (:func:`sweep_stale`). The new
+    folder (``.NAME.akg-PID-….tmp``) gets the mode :func:`os.mkdir` would give it (``0o777`` less the umask), not
+    ``mkdtemp``'s private ``0o700``. :class:`OSError` is raised as it is: callers say what they were writing.
     """
-    import shutil
-
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    sweep_stale(target.parent)
+    temp = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent))
     try:
         temp.chmod(0o777 & ~_umask())
         yield temp
@@ -149,8 +282,9 @@ def _atomic_file(path: Path, mode: str, encoding: str | None, newline: str | Non
         return
 
     file_mode = stat.S_IMODE(status.st_mode) if status is not None else default_mode()
+    sweep_stale(target.parent)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise _error("cannot write here", error, path) from error
     temp = Path(temp_name)
@@ -171,12 +305,7 @@ def _atomic_file(path: Path, mode: str, encoding: str | None, newline: str | Non
         if isinstance(error, OSError):
             raise _error("cannot write", error, path) from error
         raise
-    with contextlib.suppress(OSError):  # make the rename itself durable; best effort
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    _sync_folder(target.parent)  # make the rename itself durable
 
 
 @overload

@@ -12,8 +12,10 @@ services ask of clients (https://meta.wikimedia.org/wiki/User-Agent_policy):
   too, by raising :class:`Retry` (the Wikidata API's ``maxlag`` error does);
 * every request has a timeout; redirects are not followed (a server is asked only at the address given: a 3xx
   answer is a :class:`~alliance_kg.errors.ServiceError` naming where it points);
-* an optional on-disk cache of answers (one JSON file per request, written atomically); only usable answers are
-  cached, never errors;
+* an optional on-disk cache of answers (one JSON file per request, written atomically, with a SHA-256 of the
+  answer); only usable answers are cached, never errors. A damaged entry (truncated, overwritten, not the answer
+  to its request, a checksum that does not match, an answer the parser refuses) is reported in one line on the
+  ``alliance_kg`` logger (stderr, for the command line), removed, and asked again;
 * GET, POST (form-encoded or a body of any type), PUT and DELETE, so that the SPARQL 1.1 Protocol and the Graph
   Store HTTP Protocol both go through it;
 * :class:`Credentials` for servers that ask for them (HTTP Basic or Digest, answered only when the server
@@ -41,7 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.client import HTTPResponse
@@ -327,12 +329,13 @@ class HttpClient:
         pairs = _pairs(params)
         cache_file = self._cache_file(method, url, pairs, accept) if cache and data is None else None
         if cache_file is not None:
-            cached = self._read_cache(cache_file)
+            cached = self._read_cache(cache_file, url)
             if cached is not None:
                 try:
                     return parser(cached)  # type: ignore[no-any-return]
-                except (ServiceError, Retry):
-                    pass  # an unusable cached answer is asked again
+                except (ServiceError, Retry) as error:  # a damaged or unusable cached answer is asked again
+                    reason = error.message if isinstance(error, ServiceError) else error.reason
+                    self._drop_cache(cache_file, f"the cached answer is not usable: {reason}")
         with self._serial():
             response, value = self._with_retries(
                 url,
@@ -531,12 +534,25 @@ class HttpClient:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         return self.cache_dir / digest[:2] / f"{digest}.json"
 
-    def _read_cache(self, path: Path) -> Response | None:
+    def _read_cache(self, path: Path, url: str) -> Response | None:
+        """The cached answer in ``path``; None when there is none, or when it is damaged (truncated, overwritten,
+        not the answer to ``url``): that is reported in one line (the ``alliance_kg`` logger), the entry removed,
+        and the request asked again (the answer then replaces it)."""
         if not self.use_cache or self.refresh:
             return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            return Response(
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except UnicodeDecodeError:
+            self._drop_cache(path, "not UTF-8 text (overwritten)")
+            return None
+        except OSError as error:
+            self._drop_cache(path, f"cannot be read ({error.strerror or error})")
+            return None
+        try:
+            entry = json.loads(text)
+            response = Response(
                 url=entry["url"],
                 status=int(entry["status"]),
                 content_type=entry["content_type"],
@@ -544,8 +560,34 @@ class HttpClient:
                 retrieved=datetime.fromisoformat(entry["retrieved"]),
                 from_cache=True,
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # absent or damaged: ask again
+            checksum = entry.get("sha256")
+        except json.JSONDecodeError as error:
+            self._drop_cache(path, f"not the JSON alliance-kg wrote (truncated or overwritten: {error.msg})")
+            return None
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            self._drop_cache(path, f"not a cached answer ({type(error).__name__}: {error})")
+            return None
+        if response.url != url:
+            self._drop_cache(path, f"the answer of another request ({response.url})")
+            return None
+        if checksum != hashlib.sha256(response.body).hexdigest():
+            what = (
+                "no checksum (written by an older alliance-kg)" if checksum is None else "its checksum does not match"
+            )
+            self._drop_cache(path, f"the answer is not the one received: {what}")
+            return None
+        return response
+
+    @staticmethod
+    def _drop_cache(path: Path, reason: str) -> None:
+        """Report a damaged cache entry in one line and remove it (it is written again with the new answer)."""
+        import logging
+
+        logging.getLogger("alliance_kg").warning(
+            "alliance-kg: damaged cache entry %s: %s; asking the service again", path, " ".join(reason.split())[:200]
+        )
+        with suppress(OSError):  # the new answer replaces it (atomically) anyway
+            path.unlink(missing_ok=True)
 
     def _write_cache(self, path: Path, response: Response, pairs: Sequence[tuple[str, str]]) -> None:
         if not self.use_cache:
@@ -559,6 +601,7 @@ class HttpClient:
             "content_type": response.content_type,
             "retrieved": response.retrieved.isoformat(),
             "body": response.text(),
+            "sha256": hashlib.sha256(response.text().encode("utf-8")).hexdigest(),  # of the body as read back
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -257,7 +257,7 @@ def test_sigterm_during_build_leaves_no_temporary_folder(tmp_path: Path) -> None
         text=True,
     )
     deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".dist.tmp-*")) and process.poll() is None and time.monotonic() < deadline:
+    while not list(tmp_path.glob(".dist.akg-*.tmp")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the build ended before its release folder was being written"
     process.send_signal(signal.SIGTERM)

@@ -12,8 +12,10 @@ too):
   ``Retry-After`` (seconds or an HTTP date); the total time spent waiting is bounded (``max_wait``), and a
   server that asks for more gets a clean :class:`~alliance_kg.errors.ServiceError` at once;
 * every request has a timeout; redirects are not followed (an endpoint is asked only at the address given);
-* answers are kept in an on-disk cache (one JSON file per request, written atomically), so a second run asks
-  nothing. Only usable answers are cached, never errors.
+* answers are kept in an on-disk cache (one JSON file per request, written atomically, with a checksum), so a
+  second run asks nothing. Only usable answers are cached, never errors. A damaged entry (truncated or
+  overwritten by a crash, a full disk or a stray write) is reported in one line on stderr and asked again; the
+  temporaries a killed run left in the cache are removed by the next one (:func:`alliance_kg.atomic.sweep_stale`).
 
 An HTML page, broken JSON, a non-JSON content type or an API ``error`` object raise
 :class:`~alliance_kg.errors.ServiceError`. Endpoints are configurable (``ALLIANCE_KG_WIKIDATA_API``,
