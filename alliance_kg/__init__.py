@@ -4,7 +4,7 @@ The package ships the ontology, the SHACL shapes, the data and the SPARQL
 queries as files (``ontology/``, ``data/``, ``queries/``) and gives small
 functions over them:
 
-* :func:`load_project` / :func:`parse_files` read Turtle files into graphs
+* :func:`load_project` / :func:`parse_files` read RDF files (six formats) into graphs
   (local files only: nothing is ever fetched from the network);
 * :func:`validate` checks data against the SHACL shapes and returns a
   :class:`ValidationReport`;

@@ -374,12 +374,14 @@ class MemoryStore(StoreBase):
     def load(
         self, source: str | os.PathLike[str] | bytes | IO[bytes], graph: str, *, format: str | None = None
     ) -> None:
-        from alliance_kg.loading import parse_bytes, parse_file
+        """Parse with rdflib (:func:`alliance_kg.loading.parse_file`: any format of :data:`RDF_FORMATS`, the named
+        graphs of a quad format merged into ``graph``, checked and guarded as that module says)."""
+        from alliance_kg.loading import max_input_bytes, parse_bytes, parse_file
 
         if isinstance(source, str | os.PathLike):
             parsed = parse_file(Path(source), format=format)
         else:
-            data = source if isinstance(source, bytes) else source.read()
+            data = source if isinstance(source, bytes) else source.read(max_input_bytes() + 1)
             parsed = parse_bytes(data, format=format_for(None, format or "turtle"))
         self.add(graph, parsed)
 
@@ -453,9 +455,13 @@ class MemoryStore(StoreBase):
             from rdflib.graph import ReadOnlyGraphAggregate
 
             target = ReadOnlyGraphAggregate([self._dataset.graph(URIRef(name)) for name in graph])
+        from alliance_kg.guard import guarded
+
         prepared = self._parse(text)
         refuse_services(text)
-        with quiet_dataset_warnings(), _deadline(timeout):
+        # rdflib's evaluation may try to load a FROM graph or call a SERVICE: the guard refuses any file or
+        # network access while it runs (the service policy above is the first line)
+        with quiet_dataset_warnings(), guarded("a query"), _deadline(timeout):
             result = target.query(prepared)
             if result.type == "ASK":
                 return QueryAnswer("ASK", boolean=bool(result.askAnswer))

@@ -191,37 +191,58 @@ class OxigraphStore(StoreBase):
             del answer  # see _UNSENDABLE
 
     def load(
-        self, source: str | os.PathLike[str] | bytes | IO[bytes], graph: str, *, format: str | None = None
+        self,
+        source: str | os.PathLike[str] | bytes | IO[bytes],
+        graph: str,
+        *,
+        format: str | None = None,
+        max_bytes: int | None = None,
     ) -> None:
-        """Parse RDF into ``graph`` with Oxigraph's parser (a file with the bulk loader, when big).
+        """Parse RDF into ``graph`` with Oxigraph's parser (a big file with the bulk loader).
 
-        Formats with named graphs (N-Quads, TriG) put every quad in ``graph``; nothing reaches the network
-        (Oxigraph's parsers load no remote context or entity).
+        Every format of :data:`~alliance_kg.store.RDF_FORMATS`: the quads of N-Quads, TriG and JSON-LD all go
+        into ``graph`` (their graph names are dropped, as :class:`~alliance_kg.store.MemoryStore` does). The input
+        is checked first as :func:`alliance_kg.loading.read_input` says: at most ``max_bytes`` (else
+        ``$ALLIANCE_KG_MAX_INPUT_BYTES``, else 2 GiB), a byte order mark dropped, RDF/XML without dangerous
+        entities. Blank nodes get fresh ids on every load: two files that both say ``_:b0`` give two blank nodes.
+        Nothing reaches the network: Oxigraph loads no remote JSON-LD context, XML entity or import, and the load
+        runs in a guarded section (:mod:`alliance_kg.guard`).
         """
+        from alliance_kg.guard import guarded
+        from alliance_kg.loading import OXIGRAPH_MAX_BYTES, check_bytes, max_input_bytes, read_input
+
         store = self._writable()
         path = Path(source) if isinstance(source, str | os.PathLike) else None
         name = format_for(path, format) if path is not None or format is not None else "turtle"
-        rdf_format = _OX_FORMATS[name]
+        limit = max_input_bytes(OXIGRAPH_MAX_BYTES) if max_bytes is None else max_bytes
+        data: bytes | None = None
+        base: str | None = None
         if path is not None:
-            check_input_file(path)
+            check_input_file(path, limit)
+            base = path.resolve().as_uri()
+            if name == "xml" or _starts_with_bom(path):
+                data = read_input(path, format=name, max_bytes=limit)
+        else:
+            raw = source if isinstance(source, bytes) else source.read(limit + 1)  # type: ignore[union-attr]
+            if len(raw) > limit:
+                raise InputError(f"more than the limit of {limit} bytes", path=Path("<stream>"))
+            data = check_bytes(raw, name, Path("<stream>"))
         try:
-            if RDF_FORMATS[name][1]:
-                quads = ox.parse(path=str(path), format=rdf_format) if path else ox.parse(source, format=rdf_format)  # type: ignore[arg-type]
-                target = ox.NamedNode(graph)
-                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
-                del quads  # see _UNSENDABLE
-            elif path is not None and path.stat().st_size >= BULK_THRESHOLD * 100:
-                store.bulk_load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(graph))
-            elif path is not None:
-                store.load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(graph))
-            else:
-                store.load(source, format=rdf_format, to_graph=ox.NamedNode(graph))  # type: ignore[arg-type]
+            with guarded(f"loading {name}", path=path):
+                _parse_into(store, ox.NamedNode(graph), name, path, data, base)
         except SyntaxError as error:
+            line, column = error.lineno, error.offset
+            if line is None and data is not None and name == "xml":  # Oxigraph's RDF/XML parser names no line
+                from alliance_kg.loading import xml_error_line
+
+                line, column = xml_error_line(data) or (None, None)
             raise RDFSyntaxError(
-                f"{name} syntax error: {_syntax_message(error)}",
+                f"{name} syntax error: {_syntax_message(error)}", path=path, line=line, column=column
+            ) from None
+        except MemoryError as error:  # "Reached the buffer maximal size of 16777216": one huge term
+            raise InputError(
+                f"cannot load into the Oxigraph store: {error} (a single literal or IRI must stay under 16 MiB)",
                 path=path,
-                line=error.lineno,
-                column=error.offset,
             ) from None
         except (OSError, ValueError) as error:
             raise InputError(f"cannot load into the Oxigraph store: {error}", path=path) from None
@@ -416,6 +437,37 @@ class OxigraphStore(StoreBase):
             if isinstance(subject, ox.Literal):
                 raise ValueError(f"a literal cannot be a subject: {s!r}")
             yield ox.Quad(subject, predicate, obj, name)
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == b"\xef\xbb\xbf"
+
+
+def _parse_into(
+    store: ox.Store, target: ox.NamedNode, name: str, path: Path | None, data: bytes | None, base: str | None
+) -> None:
+    """Load ``data`` (else the file at ``path``) into the graph ``target``; a quad format all or nothing."""
+    rdf_format = _OX_FORMATS[name]
+    if RDF_FORMATS[name][1]:
+        if data is not None:
+            parsed = ox.parse(data, format=rdf_format, base_iri=base, rename_blank_nodes=True)
+        else:
+            parsed = ox.parse(path=str(path), format=rdf_format, base_iri=base, rename_blank_nodes=True)
+        try:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
+        finally:
+            del parsed  # see _UNSENDABLE (a syntax error's traceback would keep the frame)
+        if len(quads) >= BULK_THRESHOLD:
+            store.bulk_extend(quads)
+        else:
+            store.extend(quads)
+    elif data is not None:
+        store.load(data, format=rdf_format, to_graph=target, base_iri=base)
+    elif path is not None and path.stat().st_size >= BULK_THRESHOLD * 100:
+        store.bulk_load(path=str(path), format=rdf_format, to_graph=target, base_iri=base)
+    else:
+        store.load(path=str(path), format=rdf_format, to_graph=target, base_iri=base)
 
 
 # _UNSENDABLE: pyoxigraph's iterators (QuerySolutions, QueryTriples, QuadIter, GraphNameIter) must be dropped

@@ -96,7 +96,7 @@ def test_oversize_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_suffix(tmp_path: Path) -> None:
-    path = write(tmp_path, "a.jsonld", "{}")
+    path = write(tmp_path, "a.txt", "{}")
     with pytest.raises(InputError, match="format"):
         parse_files([path])
 
@@ -104,7 +104,7 @@ def test_unknown_suffix(tmp_path: Path) -> None:
 def test_unknown_format_argument(tmp_path: Path) -> None:
     path = write(tmp_path, "a.ttl", PREFIX)
     with pytest.raises(InputError, match="unsupported RDF format"):
-        parse_files([path], format="json-ld")
+        parse_files([path], format="n3")
 
 
 def test_no_network_access(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

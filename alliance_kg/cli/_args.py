@@ -25,7 +25,8 @@ def positive_seconds(text: str) -> float:
 
 
 def add_data_argument(parser: argparse.ArgumentParser, help: str) -> None:
-    """``--data FILE [FILE ...]``: Turtle files to use instead of the project's ``data/`` files.
+    """``--data FILE [FILE ...]``: RDF files (any format of :data:`alliance_kg.store.RDF_FORMATS`, by extension)
+    to use instead of the project's ``data/`` files.
 
     It takes every following word until the next option, so a positional argument goes before it.
     """

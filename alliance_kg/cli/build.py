@@ -26,7 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path("dist"),
         help="release folder to (re)place (default: dist/ in the current directory)",
     )
-    add_data_argument(parser, "Turtle files to use instead of the project's data/ files")
+    add_data_argument(
+        parser,
+        "RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension) "
+        "to use instead of the project's data/ files",
+    )
     parser.add_argument(
         "--enrichment",
         metavar="FILE",

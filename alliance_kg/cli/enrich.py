@@ -36,7 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the enrichment file to (re)write (default: the project's enrichment/wikidata.ttl)",
     )
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
-    parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    parser.add_argument(
+        "--data",
+        metavar="FILE",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="RDF data files to use (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension)",
+    )
     add_store_argument(parser, "read the links from this built store instead of the data files")
     add_project_argument(parser, "the project whose data to read and whose enrichment/ to write")
     add_service_arguments(parser)

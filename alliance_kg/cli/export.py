@@ -41,7 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="include the OWL-RL inferences (entities and rdf views; edges marked inferred=true)",
     )
     parser.add_argument("--lang", default="en", help="language of the labels: en (default) or fr")
-    add_data_argument(parser, "Turtle files to use instead of the project's data/ files (the ontology is still loaded)")
+    add_data_argument(
+        parser,
+        "RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension) "
+        "to use instead of the project's data/ files (the ontology is still loaded)",
+    )
     add_store_argument(parser, "the store to export from (a built on-disk store or a SPARQL server: nothing is parsed)")
 
 

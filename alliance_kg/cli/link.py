@@ -50,7 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
     parser.add_argument("--candidates", metavar="FILE", type=Path, default=None, help="the SSSOM review file")
-    parser.add_argument("--data", metavar="FILE", type=Path, nargs="+", default=None, help="Turtle data files to use")
+    parser.add_argument(
+        "--data",
+        metavar="FILE",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="RDF data files to use (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension)",
+    )
     parser.add_argument("--min-score", type=float, default=0.5, help="keep candidates scoring at least this (0..1)")
     add_store_argument(parser, "read the entities from this built store instead of the data files")
     add_project_argument(parser, "the project whose data/mappings/ to read and write")

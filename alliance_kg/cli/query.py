@@ -52,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="let SERVICE clauses call this endpoint: 'wikidata' or a full URL (repeatable; none by default)",
     )
-    add_data_argument(parser, "Turtle files to query instead of the project's data/ files")
+    add_data_argument(
+        parser,
+        "RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension) "
+        "to query instead of the project's data/ files",
+    )
     add_store_argument(
         parser, "the store to query: a built on-disk store or a SPARQL server is opened as it is", cached=True
     )

@@ -31,7 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         type=Path,
         nargs="*",
-        help="Turtle or N-Triples files to validate instead of the project's data",
+        help="RDF files to validate instead of the project's data (Turtle, N-Triples, N-Quads, TriG, RDF/XML or "
+        "JSON-LD, by extension: .ttl, .nt, .nq, .trig, "
+        ".rdf/.owl/.xml, .jsonld/.json; named graphs are merged)",
     )
     parser.add_argument(
         "--with-data",
