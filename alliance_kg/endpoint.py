@@ -24,6 +24,18 @@ deliberately coarse: after undoing ``\\uXXXX`` escapes (as SPARQL parsers do), a
 ``SERVICE`` outside a variable or prefixed name is refused, even inside a string; use ``alliance-kg query
 --allow-service`` for federation.
 
+A new graph swapped in while serving
+------------------------------------
+Serving an on-disk store (``alliance-kg serve --store oxigraph:PATH``), the endpoint follows the builds that
+swap a new store in at ``PATH`` (``alliance-kg build --store oxigraph:PATH``) without a restart and without an
+error: each worker holds one *generation* of the store (the folder ``PATH`` named when it opened it, held by a
+directory descriptor), moves to the new folder before its next query, and idle workers move within a second
+(:mod:`alliance_kg.query_workers`). So every answer is the answer of exactly one graph, the old or the new,
+never a mix of both, and a query that starts after the swap is answered from the new graph. The old folder,
+deleted by the build, keeps its disk space until the last worker lets go of it. :meth:`Endpoint.switch`
+points the endpoint at another store folder (``alliance-kg serve`` without ``--store`` does so when the data
+files change and the default store is rebuilt).
+
 Why not ``oxigraph serve-read-only``
 ------------------------------------
 Oxigraph's own server (PyPI ``oxigraph`` 0.5.13) was the first choice. Measured against it: with
@@ -34,7 +46,9 @@ query and a clear error, so queries are evaluated by the same engine (pyoxigraph
 Oxigraph) in a small pool of worker *processes*, behind a small threaded HTTP front end: a query that
 outlives its timeout has its worker process killed (which certainly stops it and frees its memory),
 answers ``503`` with a plain message, and a fresh worker takes its place while the other workers go on
-answering other clients.
+answering other clients. A query still running after a second has its worker's CPU priority lowered (``nice``
+19) until it answers, so that a few runaway queries slow the short ones down little while they run
+(``benchmarks/README.md``, *Load*).
 """
 
 from __future__ import annotations
@@ -51,6 +65,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from alliance_kg.errors import EndpointError
 from alliance_kg.named_queries import is_update, mentions_service
 from alliance_kg.query_workers import _Pool, _Request, _Response, _text, negotiate
 
@@ -76,6 +91,8 @@ DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_MEMORY_LIMIT_MB: Final = 2048
 #: Largest request body accepted (bytes).
 MAX_BODY: Final = 1_000_000
+#: The named graphs of the store (``GRAPH ?g {}`` reads Oxigraph's list of graphs: no scan of the triples).
+_GRAPH_NAMES: Final = "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
 
 
 def write_dataset(kg: KnowledgeGraph, folder: Path) -> Path:
@@ -303,7 +320,7 @@ class Endpoint:
 
     def about(self) -> str:
         """The text served at ``/``: what the endpoint serves and how to ask it."""
-        graphs = "\n".join(f"  <{name}>" for name in self._graphs)
+        graphs = "\n".join(f"  <{name}>" for name in self.graph_names())
         return (
             "alliance-kg read-only SPARQL 1.1 endpoint\n\n"
             f"Query URL: {self.url} (GET ?query=... or POST)\n"
@@ -311,6 +328,31 @@ class Endpoint:
             f"Named graphs:\n{graphs}\n"
             f"Per-query timeout: {self.timeout:g} s. Updates are refused (403).\n"
         )
+
+    def graph_names(self) -> Sequence[str]:
+        """The named graphs served now (asked of the store, which a build may have replaced since the start)."""
+        if self._pool is None or not self._pool.data_path.is_dir():
+            return self._graphs
+        status, _, body = self._pool.run(_Request(_GRAPH_NAMES, "text/tab-separated-values"), self.timeout)
+        if status != 200:
+            return self._graphs
+        rows = body.decode("utf-8").splitlines()[1:]
+        return [row.strip()[1:-1] for row in rows if row.startswith("<")]
+
+    @property
+    def data_path(self) -> Path | None:
+        """The store folder (or N-Quads copy) the workers answer from; None when the endpoint is not running."""
+        return self._pool.data_path if self._pool is not None else None
+
+    def switch(self, store: Path) -> None:
+        """Serve the on-disk Oxigraph store in the folder ``store`` from now on: queries that start after this
+        returns are answered from it (each worker moves before its next query, idle ones at once); queries
+        running go on with the store they started on."""
+        if self._pool is None:
+            raise EndpointError("the endpoint is not running")
+        if not store.is_dir():
+            raise EndpointError(f"no Oxigraph store at {store}")
+        self._pool.switch(store)
 
     def execute(self, request: _Request) -> _Response:
         """Answer one protocol request (used by the HTTP handler)."""
@@ -326,10 +368,10 @@ class Endpoint:
         self._folder = Path(tempfile.mkdtemp(prefix="alliance-kg-endpoint-"))
         try:
             data = _on_disk(kg) or write_dataset(kg, self._folder)
-            self._graphs = kg.store.graph_names()
             prefixes = kg.prefixes()
             limit = self.memory_limit_mb * 1024 * 1024 if self.memory_limit_mb else None
             self._pool = _Pool(data, self.workers, prefixes, limit)
+            self._graphs = self.graph_names() if data.is_dir() else kg.store.graph_names()
             self._server = _Server((self.host, self.port), self)
         except BaseException:
             self.stop()

@@ -222,7 +222,8 @@ def test_unknown_entity_lists_candidates(kg: KnowledgeGraph) -> None:
         kg.query("describe-entity", entity="plant:okazakii")
     hinted = str(info.value).split("did you mean:")[1]
     assert "plant:okazaki (Okazaki plant)" in hinted
-    assert "city:" not in hinted and "manufacturer:" not in hinted
+    assert "city:" not in hinted
+    assert "manufacturer:" not in hinted
 
 
 def test_entity_of_the_wrong_class_is_refused(kg: KnowledgeGraph) -> None:

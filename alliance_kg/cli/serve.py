@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alliance_kg.cli._args import add_store_argument, load_graph, positive_seconds
+
+if TYPE_CHECKING:
+    from alliance_kg.endpoint import Endpoint
 
 NAME = "serve"
 HELP = "Serve the knowledge graph over the SPARQL 1.1 Protocol, read-only."
@@ -14,8 +21,15 @@ DESCRIPTION = (
     "Serve the built graph (ontology, facts and OWL-RL inferences as three named graphs; the default graph is "
     "their union) at http://HOST:PORT/query, evaluated by Oxigraph. SELECT/ASK answers in JSON, XML, CSV or "
     "TSV and CONSTRUCT/DESCRIBE in Turtle, N-Triples, JSON-LD or RDF/XML by content negotiation; CORS "
-    "allowed; updates refused (403); each query stopped after --timeout seconds (503). Stop with Ctrl-C."
+    "allowed; updates refused (403); each query stopped after --timeout seconds (503). A store rebuilt while "
+    "serving (build --store oxigraph:PATH, or the data files changed for the default store) is picked up "
+    "between queries, each answer coming from the old or the new graph whole. Stop with Ctrl-C."
 )
+
+#: Seconds between two looks at the data files of the default store.
+WATCH_SECONDS = 2.0
+#: Seconds to wait after a failed rebuild of the default store before trying again.
+RETRY_SECONDS = 30.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
     from alliance_kg.endpoint import Endpoint
+    from alliance_kg.store import ENV_STORE
 
     if args.timeout <= 0 or (args.workers is not None and args.workers < 1):
         print("alliance-kg serve: error: --timeout and --workers must be positive", file=sys.stderr)
@@ -64,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"alliance-kg serve: error: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return EXIT_ERROR
+    if endpoint.data_path is not None and endpoint.data_path.is_dir():
+        kg.close()  # the workers open the store themselves: do not hold a generation a build may replace
+    stop_watching = threading.Event()
+    if args.store is None and not os.environ.get(ENV_STORE):
+        threading.Thread(
+            target=_follow_default_store, args=(endpoint, stop_watching), name="alliance-kg-data-watch", daemon=True
+        ).start()
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -76,6 +98,30 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        stop_watching.set()
         endpoint.stop()
         kg.close()
     return EXIT_OK
+
+
+def _follow_default_store(endpoint: Endpoint, stop: threading.Event) -> None:
+    """Serve the default store of the data files as they are now: every :data:`WATCH_SECONDS`, look them up
+    (:func:`~alliance_kg.store_cache.cached_store`: their paths, sizes and times; a new store is built when they
+    changed) and switch the endpoint to it. A build that fails leaves the store served as it was."""
+    from alliance_kg.errors import AllianceKGError
+    from alliance_kg.store_cache import cached_store
+
+    wait = WATCH_SECONDS
+    while not stop.wait(wait):
+        wait = WATCH_SECONDS
+        try:
+            store = Path(cached_store(None))
+        except Exception as error:  # whatever the new files hold, the endpoint goes on serving the store it has
+            known = isinstance(error, AllianceKGError | OSError)
+            reason = str(error) if known else f"{type(error).__name__}: {error}"
+            print(f"alliance-kg serve: the data files changed but cannot be served: {reason}", file=sys.stderr)
+            wait = RETRY_SECONDS
+            continue
+        if store != endpoint.data_path and not stop.is_set():
+            endpoint.switch(store)
+            print(f"alliance-kg serve: the data files changed; now serving {store}", file=sys.stderr, flush=True)
