@@ -45,6 +45,7 @@ EXIT_BROKEN_PIPE = 141
 #: The command modules, in the order ``--help`` lists them.
 COMMANDS: list[str] = [
     "alliance_kg.cli.build",
+    "alliance_kg.cli.release",
     "alliance_kg.cli.validate",
     "alliance_kg.cli.queries",
     "alliance_kg.cli.query",
