@@ -250,6 +250,8 @@ def _error(message: str, error: OSError, path: Path) -> InputError:
 
 def _resolve(path: Path) -> tuple[Path, os.stat_result | None]:
     """The path to replace (a link's target) and its status, or None when it does not exist."""
+    if "\x00" in str(path):  # the OS cannot name it; Python raises ValueError, not OSError
+        raise InputError("a file name cannot contain a NUL character", path=Path(str(path).replace("\x00", "\\0")))
     target = path.resolve() if path.is_symlink() else path
     try:
         status = target.stat()

@@ -56,15 +56,26 @@ irreflexive property used reflexively. Unlike owlrl, a clash of a functional pro
 declared different (``owl:AllDifferent``) is reported as ``same-and-different``, and ``owl:Nothing`` is not
 made a sub-class of every class (owlrl then reports every disjointness as well).
 
-Errors: :class:`~alliance_kg.errors.BuildError` when ``max_rounds`` or ``time_budget`` runs out before the
-fixpoint (the target then holds what was derived so far), :class:`~alliance_kg.errors.InputError` for an
-unsupported axiom or bad graph names, :class:`~alliance_kg.errors.QueryError` from the store.
+Budgets: :func:`materialise` stops with a :class:`~alliance_kg.errors.BuildError` that names the budget
+(``max_rounds``, ``max_seconds`` or ``max_triples``, with its value) when one runs out before the fixpoint; the
+target then holds what was derived so far. The defaults (:data:`DEFAULT_MAX_ROUNDS`,
+:data:`DEFAULT_MAX_SECONDS`, :data:`DEFAULT_MAX_TRIPLES`) are generous: the 1M-triple synthetic graph needs 4
+rounds, about 3 minutes on disk and 358k inferred triples (``benchmarks/inference.md``). Time is checked between
+two updates (a running update is not interrupted), size after each rule file (so a budget is overshot by at
+most what one rule file adds). What they guard against is an ontology whose consequences grow without bound in
+practice, such as a chain ``p o p`` over a long path (quadratic) or a large ``owl:sameAs`` clique under OWL-RL's
+``eq-*`` rules (which these rules do not run: see above; owlrl does).
+
+Errors: :class:`~alliance_kg.errors.BuildError` when a budget runs out, :class:`~alliance_kg.errors.InputError`
+for an unsupported axiom, bad graph names or a budget that is not a positive number,
+:class:`~alliance_kg.errors.QueryError` from the store.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -92,6 +103,9 @@ if TYPE_CHECKING:
     from alliance_kg.store import Store
 
 __all__ = [
+    "DEFAULT_MAX_ROUNDS",
+    "DEFAULT_MAX_SECONDS",
+    "DEFAULT_MAX_TRIPLES",
     "RULES",
     "SCRATCH_GRAPHS",
     "InferenceReport",
@@ -115,6 +129,14 @@ _PLACEHOLDER: Final = "urn:alliance-kg:rules:"
 _PLACEHOLDERS: Final = re.compile(r"<urn:alliance-kg:rules:([a-z0-9-]+)>")
 _EACH: Final = re.compile(r"^.*<urn:alliance-kg:rules:each-([a-z0-9-]+)>.*$", re.MULTILINE)
 _MAX_SCHEMA_ROUNDS: Final = 64
+
+#: Rounds of instance rules :func:`materialise` runs at most by default (the project's graphs need 4).
+DEFAULT_MAX_ROUNDS: Final = 100
+#: Seconds :func:`materialise` may take by default: an hour (the 1M-triple graph takes about 3 minutes on disk).
+DEFAULT_MAX_SECONDS: Final = 3600.0
+#: Triples :func:`materialise` may add to the target by default: ten million (28 times what the 1M-triple
+#: graph infers), so that a run-away ontology stops before it exhausts the memory.
+DEFAULT_MAX_TRIPLES: Final = 10_000_000
 
 _SEED: Final = "seed.ru"  # round 0: the schema closure's triples that no graph read holds (steps/)
 _COMMIT: Final = "commit.ru"  # add the new triples (each rule inserts only new ones) to the target (steps/)
@@ -363,21 +385,45 @@ def _with_constants(operation: str, constants: Mapping[str, str]) -> str:
 
 
 class _Budget:
-    def __init__(self, max_rounds: int, time_budget: float | None) -> None:
-        if max_rounds < 1:
-            raise InputError(f"max_rounds must be at least 1, not {max_rounds!r}")
-        if time_budget is not None and not time_budget > 0:
-            raise InputError(f"time_budget must be a positive number of seconds, not {time_budget!r}")
+    """The limits of one :func:`materialise` run: rounds, seconds and triples added (None: no limit)."""
+
+    def __init__(self, max_rounds: int, max_seconds: float | None, max_triples: int | None) -> None:
+        if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+            raise InputError(f"max_rounds must be a whole number of at least 1, not {max_rounds!r}")
+        if max_seconds is not None and not (
+            isinstance(max_seconds, int | float) and not isinstance(max_seconds, bool) and 0 < max_seconds < math.inf
+        ):
+            raise InputError(f"max_seconds must be a positive number of seconds, not {max_seconds!r}")
+        if max_triples is not None and (
+            isinstance(max_triples, bool) or not isinstance(max_triples, int) or max_triples < 0
+        ):
+            raise InputError(f"max_triples must be a whole number of triples (0 or more), not {max_triples!r}")
         self.max_rounds = max_rounds
-        self.time_budget = time_budget
+        self.max_seconds = max_seconds
+        self.max_triples = max_triples
         self.start = time.perf_counter()
 
     def check(self) -> None:
-        if self.time_budget is not None and time.perf_counter() - self.start > self.time_budget:
+        """A :class:`BuildError` when the time budget has run out."""
+        if self.max_seconds is not None and time.perf_counter() - self.start > self.max_seconds:
             raise BuildError(
-                f"OWL-RL materialisation stopped after its time budget of {self.time_budget:g} s, before a "
-                "fixpoint (the inferred graph holds what was derived so far)"
+                f"OWL-RL materialisation stopped at its time budget (max_seconds={self.max_seconds:g}) before "
+                f"a fixpoint{_STOPPED}"
             )
+
+    def check_size(self, added: int) -> None:
+        """A :class:`BuildError` when ``added`` triples are more than the size budget allows."""
+        if self.max_triples is not None and added > self.max_triples:
+            raise BuildError(
+                f"OWL-RL materialisation stopped at its size budget (max_triples={self.max_triples:,}): "
+                f"{added:,} triples inferred before a fixpoint{_STOPPED}"
+            )
+
+
+_STOPPED: Final = (
+    " (the inferred graph holds what was derived so far; an axiom such as a property chain p o p over long "
+    "paths multiplies triples: raise the budget if the graph is meant to be that big)"
+)
 
 
 def materialise(
@@ -386,18 +432,24 @@ def materialise(
     ontology_graph: str = GRAPH_ONTOLOGY,
     source_graphs: Sequence[str] = (GRAPH_ONTOLOGY, GRAPH_FACTS),
     target: str = GRAPH_INFERRED,
-    max_rounds: int = 100,
-    time_budget: float | None = None,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
+    max_seconds: float | None = DEFAULT_MAX_SECONDS,
+    max_triples: int | None = DEFAULT_MAX_TRIPLES,
 ) -> InferenceReport:
     """Derive the consequences of ``ontology_graph``'s axioms for ``source_graphs`` into ``target``.
 
     ``target`` is emptied first, then receives only triples that are in no source graph; the source graphs
     are never changed. Works on any local store (:class:`~alliance_kg.store.MemoryStore`,
-    :class:`~alliance_kg.store_oxigraph.OxigraphStore`). Raises :class:`~alliance_kg.errors.BuildError` if the
-    fixpoint is not reached within ``max_rounds`` rounds or ``time_budget`` seconds (checked between two
-    updates: a running update is not interrupted).
+    :class:`~alliance_kg.store_oxigraph.OxigraphStore`).
+
+    The budgets (keyword-only; None means no limit for the last two): ``max_rounds`` rounds of instance rules,
+    ``max_seconds`` seconds in all (checked between two updates: a running update is not interrupted) and
+    ``max_triples`` triples added to ``target`` (checked after each rule file, so overshot by at most what one
+    file adds). Raises :class:`~alliance_kg.errors.BuildError` naming the budget when one runs out before the
+    fixpoint (the target then holds what was derived so far), :class:`~alliance_kg.errors.InputError` for a
+    budget that is not a positive number.
     """
-    budget = _Budget(max_rounds, time_budget)
+    budget = _Budget(max_rounds, max_seconds, max_triples)
     sources = list(dict.fromkeys(source_graphs))
     for name in [ontology_graph, *sources, target]:
         _iri(name)
@@ -419,7 +471,8 @@ def materialise(
         _run(store, _COPY, {"from": [ontology_graph], "to": [schema]})
         _schema_fixpoint(store, schema, budget)
         new, spare = round_a, round_b
-        _run(store, _text(RULES / "steps" / _SEED), {"schema": [schema], "new": [new], "all": data})
+        _run(store, _text(RULES / "steps" / _SEED), {"schema": [schema], "new": [new], "all": data}, budget)
+        budget.check_size(store.count(new))
         added.append(_commit(store, new, data, target))
         seconds.append(time.perf_counter() - began)
 
@@ -436,6 +489,7 @@ def materialise(
             graphs = {"schema": [schema], "new": [new], "delta": delta, "all": data}
             for path in rule_files("instance"):
                 _run(store, _text(path), graphs, budget, axioms)
+                budget.check_size(sum(added) + store.count(new))
             count = _commit(store, new, data, target)
             added.append(count)
             seconds.append(time.perf_counter() - began)
@@ -451,11 +505,12 @@ def materialise(
 
 
 def _schema_fixpoint(store: Store, schema: str, budget: _Budget) -> None:
-    before = store.count(schema)
+    before = initial = store.count(schema)
     for _ in range(_MAX_SCHEMA_ROUNDS):
         for path in rule_files("schema"):
             _run(store, _text(path), {"schema": [schema]}, budget)
         after = store.count(schema)
+        budget.check_size(after - initial)
         if after == before:
             return
         before = after

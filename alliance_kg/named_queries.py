@@ -24,6 +24,13 @@ A ``lang`` parameter (``# param: lang lang = en``) is a language tag, bound as a
 ``langMatches(lang(?x), ?lang)``; the query layer (:mod:`alliance_kg.knowledge_graph`) binds a parameter named
 ``lang`` to the language the user picked unless a value is given for it.
 
+Every value is checked before it reaches a store, and a value that does not fit is a
+:class:`~alliance_kg.errors.ParameterError` naming the parameter (never another error): text longer than
+:data:`MAX_VALUE_CHARS` characters or that is not valid Unicode (a lone surrogate); a date that is not
+``YYYY-MM-DD``; a number that is not written in ASCII digits (``xsd:decimal`` without an exponent, ``NaN`` or
+``Infinity``, as XSD writes it); an IRI with a space, a control character or one of ``<>"{}|^`\\``.
+Error messages show at most the first 80 characters of a value.
+
 The query form (SELECT, ASK, CONSTRUCT or DESCRIBE) is read from the query text (:func:`query_form`).
 """
 
@@ -33,7 +40,7 @@ import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -43,6 +50,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 __all__ = [
+    "MAX_VALUE_CHARS",
     "PARAMETER_TYPES",
     "QUERY_FORMS",
     "EntityIndex",
@@ -73,10 +81,21 @@ PARAMETER_TYPES: Mapping[str, str] = {
     "lang": "a language tag such as en or fr",
 }
 
+#: The longest parameter value accepted, in characters: no entity name, IRI, date or number is longer, and a
+#: longer text would only make the lookups of an entity slow before they fail.
+MAX_VALUE_CHARS: Final = 10_000
+
 _ENTITY_TYPE = re.compile(r"^entity\((?P<cls>[A-Za-z][\w-]*:[\w-]+)\)$")
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-_NAME = re.compile(r"^(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^\s<>\"{}|\\^`:/][^\s<>\"{}|\\^`]*)$")
+# What an IRI may not hold: white space, control characters (as SPARQL's IRIREF) and <>"{}|\^`.
+_NOT_IRI: Final = r"\s\x00-\x20<>\"{}|\\^`"
+_IRI = re.compile(rf"^[A-Za-z][A-Za-z0-9+.-]*:[^{_NOT_IRI}]+$")
+_NAME = re.compile(rf"^(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^{_NOT_IRI}:/][^{_NOT_IRI}]*)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_SHOWN_CHARS: Final = 80
+_MAX_EXPONENT: Final = 1000  # of a decimal given as a number: 1E+1000 is written with 1001 digits
 # URI schemes that are never read as prefixes of prefixed names.
 _SCHEMES: Final = frozenset({"http", "https", "urn", "mailto", "file", "ftp", "tag", "data"})
 _QUERY_FORM = re.compile(
@@ -167,6 +186,18 @@ def display_name(iri: str) -> str:
     return short(iri)
 
 
+def _shown(value: object) -> str:
+    """``repr(value)`` for an error message, cut to its first :data:`_SHOWN_CHARS` characters when longer."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more digits than Python converts
+        return f"a {type(value).__name__} too long to show"
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    length = f", {len(value)} characters" if isinstance(value, str) else ""
+    return f"{text[:_SHOWN_CHARS]}... (cut{length})"
+
+
 def _fold(text: str) -> str:
     """Text for label comparison: case-folded, typographic apostrophes made plain, spaces collapsed."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").replace("_", " ")
@@ -233,7 +264,7 @@ class EntityIndex:
             return matches[0]
         if matches:
             raise ParameterError(
-                f"parameter {parameter.name!r}: {text!r} is ambiguous, it matches {len(matches)} entities: "
+                f"parameter {parameter.name!r}: {_shown(text)} is ambiguous, it matches {len(matches)} entities: "
                 f"{self._list(matches)}; give one of them by its prefixed name",
                 parameter=parameter.name,
             )
@@ -244,7 +275,7 @@ class EntityIndex:
             close = self._close(wanted, pool)
         hint = f"did you mean: {self._list(close)}" if close else f"candidates: {self._list(pool)}"
         raise ParameterError(
-            f"parameter {parameter.name!r}: no {what} is named {text!r}; {hint}",
+            f"parameter {parameter.name!r}: no {what} is named {_shown(text)}; {hint}",
             parameter=parameter.name,
         )
 
@@ -308,29 +339,50 @@ class Parameter:
             expected = PARAMETER_TYPES[self.base_type]
             detail = f": {reason}" if reason else ""
             return ParameterError(
-                f"parameter {self.name!r} takes {expected} ({self.type}), not {value!r}{detail}",
+                f"parameter {self.name!r} takes {expected} ({self.type}), not {_shown(value)}{detail}",
                 parameter=self.name,
             )
 
-        text = str(value).strip()
+        try:
+            text = str(value)
+        except ValueError:  # an int of more digits than Python converts (sys.get_int_max_str_digits)
+            raise wrong("too many digits") from None
+        if len(text) > MAX_VALUE_CHARS:
+            raise wrong(f"a value is at most {MAX_VALUE_CHARS} characters long")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise wrong("not valid Unicode text (it holds a lone surrogate)") from None
+        text = text.strip()
         if self.type == "xsd:date":
             if isinstance(value, _dt.datetime):
                 raise wrong("give a date, not a date and time")
             if isinstance(value, _dt.date):
                 return Literal(value, datatype=XSD.date)
+            if not _DATE.match(text):
+                raise wrong()
             try:
                 return Literal(_dt.date.fromisoformat(text), datatype=XSD.date)
             except ValueError as error:
                 raise wrong(str(error)) from None
         if self.type == "xsd:integer":
-            if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", text):
+            if isinstance(value, bool) or not _INTEGER.match(text):
                 raise wrong()
-            return Literal(int(text), datatype=XSD.integer)
-        if self.type == "xsd:decimal":
             try:
-                return Literal(Decimal(text), datatype=XSD.decimal)
-            except InvalidOperation:
-                raise wrong() from None
+                return Literal(int(text), datatype=XSD.integer)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                raise wrong("too many digits") from None
+        if self.type == "xsd:decimal":
+            if isinstance(value, bool):
+                raise wrong()
+            if isinstance(value, Decimal | int | float):
+                number = Decimal(text)
+                if not number.is_finite() or abs(number.adjusted()) > _MAX_EXPONENT:
+                    raise wrong("out of range")
+                text = format(number, "f")
+            if not _DECIMAL.match(text):
+                raise wrong("write it in digits with a point, without an exponent")
+            return Literal(Decimal(text), datatype=XSD.decimal)
         if self.type == "xsd:boolean":
             if text.lower() not in {"true", "false", "1", "0"}:
                 raise wrong()
@@ -338,7 +390,7 @@ class Parameter:
         if self.type == "xsd:string":
             return Literal(str(value))
         if self.type == "iri":
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text):
+            if not _IRI.match(text):
                 raise wrong()
             return URIRef(text)
         if self.type == "lang":

@@ -332,10 +332,16 @@ class StoreBase:
         self.close()
 
 
+#: The longest query timeout, in seconds (a year).
+MAX_TIMEOUT: Final = 365 * 24 * 3600.0
+
+
 def check_timeout(seconds: float) -> float:
-    """``seconds`` if it is a finite number above zero, else a :class:`~alliance_kg.errors.QueryError`."""
-    if not 0 < seconds < float("inf"):  # also refuses NaN
-        raise QueryError(f"a query timeout must be a positive number of seconds, not {seconds!r}")
+    """``seconds`` if it is a number above zero and at most :data:`MAX_TIMEOUT` (a year), else a
+    :class:`~alliance_kg.errors.QueryError`. (A timer cannot wait longer than ``threading.TIMEOUT_MAX``: 1e300
+    seconds used to kill the watchdog and leave the query with no limit.)"""
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses NaN and infinity
+        raise QueryError(f"a query timeout must be a positive number of seconds up to {MAX_TIMEOUT:g}, not {seconds!r}")
     return float(seconds)
 
 

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         query = args.name
     with load_graph(args.store, args.data, lang=args.lang) as kg:
-        result = kg.query(query, lang=args.lang, timeout=args.timeout, allow_service=args.allow_service, **params)
+        result = kg.query(query, params, lang=args.lang, timeout=args.timeout, allow_service=args.allow_service)
     if isinstance(result, Graph):
         fmt = {"table": "turtle", "json": "json-ld", "csv": "nt", "tsv": "nt"}[args.format]
         with quiet_dataset_warnings():
