@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from alliance_kg import resources
 from alliance_kg.cli import main
 from alliance_kg.store import quiet_dataset_warnings
 
@@ -52,7 +53,8 @@ def test_query_prints_a_table_with_labels(capsys: pytest.CaptureFixture[str]) ->
     assert set(lines[1]) == {"-", " "}
     assert "supply:rogue-phev-okazaki" in out
     assert "North America" in out
-    assert lines[-1] == "(2 rows)"
+    assert lines[-2] == "(2 rows)"
+    assert lines[-1] == f"data: {resources.data_source()}"  # which data was read: the project's or the packaged
 
 
 def test_query_in_french(capsys: pytest.CaptureFixture[str]) -> None:

@@ -268,11 +268,19 @@ def test_init_makes_a_project_that_validate_and_link_report_accept(
     assert stat.S_IMODE((folder / "data" / "mappings" / sssom.LINKS_FILE).stat().st_mode) == 0o644
     assert [p.name for p in elsewhere.iterdir()] == ["mine"]  # no temporary folder left beside it
 
+    # read-only commands say which data they read: outside a project the packaged copy, inside it the project's
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith(f"Data: packaged data ({installed})")
     monkeypatch.chdir(folder)
     assert main(["link", "--report"]) == 0
     assert capsys.readouterr().out.startswith("Wikidata links: 12 linked, 1 to review")
     assert main(["validate"]) == 0
-    assert "Conforms: yes" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith(f"Data: project {folder.resolve()}\nConforms: yes")
+    assert main(["query", "timeline", "--store", "memory"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"data: project {folder.resolve()}"
+    assert main(["query", "--help"]) == 0
+    assert f"here: project {folder.resolve()}" in " ".join(capsys.readouterr().out.split())
 
     # validate reads the project's data, not the packaged copy: break the project and it says so
     (folder / "data" / "broken.ttl").write_text(

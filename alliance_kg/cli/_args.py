@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from alliance_kg.knowledge_graph import KnowledgeGraph
 
 __all__ = ["add_data_argument", "add_project_argument", "add_store_argument", "load_graph", "positive_seconds"]
@@ -78,3 +80,32 @@ def add_project_argument(parser: argparse.ArgumentParser, help: str) -> None:
         default=None,
         help=help + " (default: the current directory when it holds data/ and ontology/ or alliance-kg.toml)",
     )
+
+
+def data_source(store: str | None, data: Sequence[Path] | None = None, files: Sequence[Path] = ()) -> str:
+    """Where a read-only command's graph comes from, for its summary line: the files or the store given, else
+    the project folder in use or the packaged data (:func:`alliance_kg.resources.data_source`)."""
+    import os
+
+    from alliance_kg import resources
+    from alliance_kg.store import ENV_STORE
+
+    given = [*files, *(data or ())]
+    if given:
+        names = ", ".join(str(path) for path in given[:3]) + (", ..." if len(given) > 3 else "")
+        return f"the files given ({names})" + (f" with {resources.data_source()}" if files and data else "")
+    spec = store if store is not None else os.environ.get(ENV_STORE)
+    if spec and spec.strip() != "memory":
+        return f"the store {spec.strip()}"
+    return resources.data_source()
+
+
+def add_data_source_note(parser: argparse.ArgumentParser) -> None:
+    """Say in ``--help`` which data a read-only command reads when given no --data, FILE or --store."""
+    from alliance_kg import resources
+
+    note = (
+        "Data: the project in the current folder (a folder with data/ and ontology/, or alliance-kg.toml) when "
+        f"there is one, else the packaged data; here: {resources.data_source()}."
+    )
+    parser.epilog = f"{parser.epilog}\n\n{note}" if parser.epilog else note

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.cli._args import add_data_argument, add_store_argument
+from alliance_kg.cli._args import add_data_argument, add_data_source_note, add_store_argument, data_source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,6 +28,7 @@ FORMAT_NAMES = ("graphml", "gexf", "json", "cyjs", "csv", "png", "svg", "html", 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_source_note(parser)
     parser.add_argument("--view", default="supply", help=f"one of {', '.join(VIEW_NAMES)} (default: supply)")
     parser.add_argument(
         "--format",
@@ -117,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
     for path in _write(projection, output, format):
         print(f"wrote {path}")
+    print(f"data: {data_source(args.store, args.data)}")
     return EXIT_OK
 
 

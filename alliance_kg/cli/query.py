@@ -7,7 +7,14 @@ import shutil
 import sys
 from pathlib import Path
 
-from alliance_kg.cli._args import add_data_argument, add_store_argument, load_graph, positive_seconds
+from alliance_kg.cli._args import (
+    add_data_argument,
+    add_data_source_note,
+    add_store_argument,
+    data_source,
+    load_graph,
+    positive_seconds,
+)
 
 NAME = "query"
 HELP = "Run a named query (or a .rq file) on the knowledge graph and print the answer."
@@ -21,6 +28,7 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_source_note(parser)
     parser.add_argument("name", metavar="NAME", nargs="?", help="the named query to run (see 'alliance-kg queries')")
     parser.add_argument("--file", "-f", metavar="FILE", type=Path, help="run the SPARQL query in FILE instead")
     parser.add_argument(
@@ -111,4 +119,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
         print(result.to_table(width=width))
+        if result.boolean is None:  # a table's summary: what was read (an ASK answer stays a bare yes/no)
+            print(f"data: {data_source(args.store, args.data)}")
     return EXIT_OK

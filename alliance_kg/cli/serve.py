@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.cli._args import add_store_argument, load_graph, positive_seconds
+from alliance_kg.cli._args import add_data_source_note, add_store_argument, data_source, load_graph, positive_seconds
 
 if TYPE_CHECKING:
     from alliance_kg.endpoint import Endpoint
@@ -33,6 +33,7 @@ RETRY_SECONDS = 30.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_source_note(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
     parser.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878; 0: any free port)")
     parser.add_argument(
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     print(f"alliance-kg SPARQL endpoint (read-only): {endpoint.url}", flush=True)
     print(endpoint.about(), file=sys.stderr, flush=True)
+    print(f"data: {data_source(args.store)}", file=sys.stderr, flush=True)
     try:
         endpoint.wait()
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.cli._args import add_store_argument
+from alliance_kg.cli._args import add_data_source_note, add_store_argument, data_source
 
 if TYPE_CHECKING:
     from alliance_kg.reasoning import Inconsistency
@@ -26,6 +26,7 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_data_source_note(parser)
     parser.add_argument(
         "files",
         metavar="FILE",
@@ -71,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         found = inconsistencies(store)
     finally:
         store.close()
-    _print(report, found, args.format)
+    source = data_source(args.store, files=args.files)
+    if args.files and args.with_data:
+        source += f" with {resources.data_source()}"
+    _print(report, found, args.format, source)
     return EXIT_OK if report.conforms and not found else EXIT_FAILED
 
 
@@ -94,10 +98,11 @@ def _scratch_store(files: list[Path], with_data: bool) -> Store:
     return store
 
 
-def _print(report: ValidationReport, found: Sequence[Inconsistency], fmt: str) -> None:
-    """The verdicts, for people (text) or machines (json)."""
+def _print(report: ValidationReport, found: Sequence[Inconsistency], fmt: str, source: str) -> None:
+    """The verdicts, for people (text) or machines (json), and what was validated (``source``)."""
     if fmt == "json":
         document = {
+            "data": source,
             "conforms": report.conforms,
             "consistent": not found,
             "results": [violation.as_dict() for violation in report.results],
@@ -107,6 +112,7 @@ def _print(report: ValidationReport, found: Sequence[Inconsistency], fmt: str) -
         }
         print(json.dumps(document, indent=2))
         return
+    print(f"Data: {source}")
     print(report.render())
     if found:
         print()
