@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from alliance_kg import resources
@@ -91,14 +91,14 @@ def test_query_gives_same_answer_without_reasoning(
 def test_mitsubishi_builds_for_nissan(library: dict[str, NamedQuery], full: Graph) -> None:
     rows = run(full, library["mitsubishi-builds-for-nissan"])
     by_vehicle = {row["vehicle"]: row for row in rows}
+    # Three, no longer five: the kei and light-commercial-vehicle agreements in Japan have no stated direction
+    # (issue 10), so the graph does not say that Mitsubishi Motors builds them for Nissan.
     assert set(by_vehicle) == {
         ID + "vehicle/nissan-rogue-plug-in-hybrid",
         ID + "vehicle/nissan-navara",
         ID + "vehicle/nissan-livina",
-        ID + "vehicle/kei-vehicles-for-nissan",
-        ID + "vehicle/light-commercial-vehicles-for-nissan",
     }
-    assert len(rows) == 5
+    assert len(rows) == 3
     rogue = by_vehicle[ID + "vehicle/nissan-rogue-plug-in-hybrid"]
     assert rogue["plant"] == ID + "plant/okazaki"
     assert rogue["countryLabel"] == "Japan"
@@ -116,8 +116,6 @@ def test_mitsubishi_builds_for_nissan(library: dict[str, NamedQuery], full: Grap
     livina = by_vehicle[ID + "vehicle/nissan-livina"]
     assert (livina["plantLabel"], livina["countryLabel"]) == ("Jakarta plant", "Indonesia")
     assert "productionEarliest" not in livina
-    for unnamed in ("kei-vehicles-for-nissan", "light-commercial-vehicles-for-nissan"):
-        assert "plant" not in by_vehicle[ID + "vehicle/" + unnamed]
 
 
 def test_nissan_supplies_to_mitsubishi(library: dict[str, NamedQuery], full: Graph) -> None:
@@ -137,6 +135,89 @@ def test_nissan_supplies_to_mitsubishi(library: dict[str, NamedQuery], full: Gra
             "status": "https://w3id.org/alliance-kg/ontology#Planned",
         }
     ]
+
+
+# The kei and light-commercial-vehicle agreements in Japan: the article gives no direction (issue 10).
+AGREEMENTS = {ID + "supply/kei-vehicles-japan", ID + "supply/light-commercial-vehicles-japan"}
+MANUFACTURERS = {ID + "manufacturer/mitsubishi-motors", ID + "manufacturer/nissan"}
+AGREEMENT_VEHICLES = {
+    ID + "vehicle/kei-vehicles-japan-agreement",
+    ID + "vehicle/light-commercial-vehicles-japan-agreement",
+}
+
+
+def test_agreements_between_lists_every_agreement_with_its_direction(
+    library: dict[str, NamedQuery], full: Graph
+) -> None:
+    rows = run(full, library["agreements-between"])  # default: Mitsubishi Motors and Nissan
+    direction = {row["agreement"]: row["direction"] for row in rows}
+    assert direction == {
+        ID + "supply/kei-vehicles-japan": "not stated",
+        ID + "supply/light-commercial-vehicles-japan": "not stated",
+        ID + "supply/livina-jakarta": "Mitsubishi Motors to Nissan",
+        ID + "supply/navara-laem-chabang": "Mitsubishi Motors to Nissan",
+        ID + "supply/rogue-phev-okazaki": "Mitsubishi Motors to Nissan",
+        ID + "supply/leaf-derived-bev-north-america": "Nissan to Mitsubishi Motors",
+    }
+    assert len(rows) == 6  # one market each
+    for row in rows:
+        if row["agreement"] in AGREEMENTS:
+            assert "supplier" not in row
+            assert "customer" not in row
+            assert row["vehicle"] in AGREEMENT_VEHICLES
+            assert row["market"] == ID + "country/japan"
+            assert row["status"] == "https://w3id.org/alliance-kg/ontology#Ongoing"
+        else:
+            assert {row["supplier"], row["customer"]} == MANUFACTURERS
+    # The two manufacturers in either order give the same rows.
+    swapped = {"first": ID + "manufacturer/nissan", "second": ID + "manufacturer/mitsubishi-motors"}
+    assert run(full, library["agreements-between"], swapped) == rows
+    # A manufacturer is not in an agreement with itself.
+    itself = {"first": ID + "manufacturer/nissan", "second": ID + "manufacturer/nissan"}
+    assert run(full, library["agreements-between"], itself) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("mitsubishi-builds-for-nissan", None),
+        ("nissan-supplies-to-mitsubishi", None),
+        ("supplies-by-supplier", {"supplier": ID + "manufacturer/mitsubishi-motors"}),
+        ("supplies-by-supplier", {"supplier": ID + "manufacturer/nissan"}),
+        ("supplies-by-customer", {"customer": ID + "manufacturer/nissan"}),
+        ("supplies-by-customer", {"customer": ID + "manufacturer/mitsubishi-motors"}),
+        ("supplies-by-market", {"market": ID + "country/japan"}),
+        ("timeline", None),
+        ("alliance-gains", {"manufacturer": ID + "manufacturer/mitsubishi-motors"}),
+        ("alliance-gains", {"manufacturer": ID + "manufacturer/nissan"}),
+        ("plants-and-what-they-build", None),
+        ("construct-shortcuts", None),
+    ],
+)
+def test_an_agreement_without_direction_is_no_supply_in_either_direction(
+    library: dict[str, NamedQuery], full: Graph, name: str, params: Mapping[str, object] | None
+) -> None:
+    """What Mitsubishi builds for Nissan, what Nissan supplies to Mitsubishi, and every query that follows a
+    supplier or a customer leave out the kei and light-commercial-vehicle agreements and their vehicles."""
+    rows = run(full, library[name], params)
+    values = {value for row in rows for value in row.values()}
+    assert not values & (AGREEMENTS | AGREEMENT_VEHICLES)
+    if name == "supplies-by-market":
+        assert rows == []  # all that is sold in Japan is under the two agreements
+
+
+def test_agreements_are_kept_apart_in_the_graph(full: Graph) -> None:
+    """With reasoning, a directed supply is also an agreement with its supplier and customer as parties, and an
+    agreement without direction gains neither a supplier nor a customer nor the akg:OEMSupply type."""
+    akg = "https://w3id.org/alliance-kg/ontology#"
+    rogue = URIRef(ID + "supply/rogue-phev-okazaki")
+    assert (rogue, URIRef(akg + "party"), URIRef(ID + "manufacturer/nissan")) in full
+    assert (rogue, RDF.type, URIRef(akg + "OEMSupplyAgreement")) in full
+    for agreement in map(URIRef, AGREEMENTS):
+        assert (agreement, RDF.type, URIRef(akg + "OEMSupply")) not in full
+        assert not any(full.objects(agreement, URIRef(akg + "supplier")))
+        assert not any(full.objects(agreement, URIRef(akg + "customer")))
+        assert not any(full.subjects(URIRef(akg + "supplies"), agreement))
 
 
 def test_plants_building_for_others(library: dict[str, NamedQuery], full: Graph) -> None:
@@ -215,7 +296,8 @@ def test_sales_certainly_and_possibly_before(library: dict[str, NamedQuery], ful
 def test_supply_provenance(library: dict[str, NamedQuery], full: Graph) -> None:
     rows = run(full, library["supply-provenance"])
     supplies = {r["supply"] for r in rows}
-    assert len(supplies) == 6
+    assert len(supplies) == 6  # the four supplies and the two agreements whose direction is not stated
+    assert {ID + "supply/kei-vehicles-japan", ID + "supply/light-commercial-vehicles-japan"} <= supplies
     assert {r["source"] for r in rows} == {ID + "source/mitsubishi-nissan-oem-2026"}
     assert {r["sourceTitle"] for r in rows} == {"Deux mises en production confirmées au Japon et en Thaïlande"}
     navara = [r["sentence"] for r in rows if r["supply"] == ID + "supply/navara-laem-chabang"]
@@ -243,7 +325,10 @@ def test_construct_shortcuts_equal_the_reasoners_chains(library: dict[str, Named
     }
     assert constructed == chains
     assert (ID + "plant/okazaki", akg + "builds", ID + "vehicle/nissan-rogue-plug-in-hybrid") in constructed
-    assert len(constructed) == 11
+    # 10, not 11: "Nissan sells in Japan" came only from the kei and light-commercial-vehicle agreements, whose
+    # customer the article does not name (issue 10).
+    assert (ID + "manufacturer/nissan", akg + "sellsIn", ID + "country/japan") not in constructed
+    assert len(constructed) == 10
 
 
 def test_parameters_are_typed_terms_and_checked(library: dict[str, NamedQuery]) -> None:

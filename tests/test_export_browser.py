@@ -190,7 +190,8 @@ def test_supply_viewer(driver: Any, project: ProjectGraphs, tmp_path: Path) -> N
             asserted.add(triple)
     [path] = write(to_networkx(asserted, "supply"), tmp_path / "supply.html", "html")
     driver.get(path.as_uri())
-    assert driver.execute_script("return window.akgViewer.cy.edges().length") == 6
+    # the 4 supplies: the kei and light-commercial-vehicle agreements have no stated direction (issue 10)
+    assert driver.execute_script("return window.akgViewer.cy.edges().length") == 4
     driver.execute_script(
         "var key = arguments[0]; window.akgViewer.cy.edges().filter(function (e) {"
         " return e.data('key') === key; }).emit('tap');",

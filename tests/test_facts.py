@@ -79,12 +79,19 @@ ARTICLE_FACTS = {
                             akg:precision akg:unitQuarter ; akg:qualifier akg:EndOf ] .
         vehicle:nissan-navara a akg:Pickup .
         plant:laem-chabang akg:country country:thailand .""",
-    "kei vehicles supplied in Japan": """
-        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
-           akg:vehicle [ a akg:KeiVehicle ] ; akg:market country:japan .""",
-    "light commercial vehicles supplied in Japan": """
-        ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
-           akg:vehicle [ a akg:LightCommercialVehicle ] ; akg:market country:japan .""",
+    # The article states OEM supply agreements "avec Nissan" on kei and light commercial vehicles in Japan without
+    # saying who supplies whom (issue 10): each is an agreement between the two parties with no direction, never a
+    # supply with a supplier and a customer (the graph used to read Mitsubishi Motors as the supplier).
+    "kei vehicles: an OEM supply agreement with Nissan in Japan, direction not stated": """
+        ?s a akg:OEMSupplyAgreement ; akg:party manufacturer:mitsubishi-motors , manufacturer:nissan ;
+           akg:vehicle [ a akg:KeiVehicle ] ; akg:market country:japan ; akg:status akg:Ongoing .
+        FILTER NOT EXISTS { ?s a akg:OEMSupply }
+        FILTER NOT EXISTS { ?s akg:supplier|akg:customer ?anyone }""",
+    "light commercial vehicles: an OEM supply agreement with Nissan in Japan, direction not stated": """
+        ?s a akg:OEMSupplyAgreement ; akg:party manufacturer:mitsubishi-motors , manufacturer:nissan ;
+           akg:vehicle [ a akg:LightCommercialVehicle ] ; akg:market country:japan ; akg:status akg:Ongoing .
+        FILTER NOT EXISTS { ?s a akg:OEMSupply }
+        FILTER NOT EXISTS { ?s akg:supplier|akg:customer ?anyone }""",
     "Livina built at Jakarta for Southeast Asia": """
         ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
            akg:vehicle vehicle:nissan-livina ; akg:producedAt plant:jakarta ; akg:market region:southeast-asia .
@@ -121,8 +128,20 @@ def test_article_fact_is_in_the_graph(fact: str, merged: Graph) -> None:
     assert ask(merged, ARTICLE_FACTS[fact]), fact
 
 
-def test_exactly_six_oem_supplies(facts: Graph) -> None:
-    assert len(set(facts.subjects(RDF.type, AKG.OEMSupply))) == 6
+def test_four_oem_supplies_and_two_agreements_without_direction(facts: Graph) -> None:
+    # Six arrangements as before, but the kei and light-commercial-vehicle agreements in Japan are no longer
+    # supplies: the article does not say which manufacturer supplies the other (issue 10).
+    supplies = set(facts.subjects(RDF.type, AKG.OEMSupply))
+    agreements = set(facts.subjects(RDF.type, AKG.OEMSupplyAgreement))
+    assert len(supplies) == 4
+    assert agreements == {
+        URIRef("https://w3id.org/alliance-kg/id/supply/kei-vehicles-japan"),
+        URIRef("https://w3id.org/alliance-kg/id/supply/light-commercial-vehicles-japan"),
+    }
+    assert not supplies & agreements  # asserted types: an undirected agreement is typed only the agreement
+    for agreement in agreements:
+        assert not set(facts.objects(agreement, AKG.supplier)) | set(facts.objects(agreement, AKG.customer))
+        assert len(set(facts.objects(agreement, AKG.party))) == 2
 
 
 def test_source_sentences_are_verbatim_from_the_article(facts: Graph) -> None:

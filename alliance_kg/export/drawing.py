@@ -27,6 +27,7 @@ GROUP_COLOURS: Final = {
     "CooperationArea": "#BDB76B",
     "Plant": "#0072B2",
     "Vehicle": "#009E73",
+    "OEMSupplyAgreement": "#E69F00",  # the group of every supply: akg:OEMSupply is a kind of agreement
     "OEMSupply": "#E69F00",
     "SupplyStatus": "#999999",
     "GeographicArea": "#56B4E9",
