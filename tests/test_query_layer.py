@@ -148,6 +148,26 @@ def test_names_expand_as_in_the_data_files() -> None:
 # -- named queries and parameters ---------------------------------------------------------------------------------
 
 
+def test_one_prefix_map_the_data_files_and_the_query_layer_agree() -> None:
+    """Every prefix the data files declare for a folder of id: is the folder's name, so that a name written as in
+    the data (cooperation-area:pickup-development) means the same in queries, parameters and messages."""
+    from rdflib import Graph
+
+    from alliance_kg import resources
+    from alliance_kg.namespaces import ID, short
+
+    seen = 0
+    for path in resources.data_files():
+        for prefix, namespace in Graph().parse(path).namespaces():
+            folder = str(namespace).removeprefix(str(ID)).rstrip("/")
+            if str(namespace).startswith(str(ID)) and folder and "/" not in folder:
+                assert prefix == folder, f"{path.name}: @prefix {prefix}: names id:{folder}/"
+                assert expand_name(f"{prefix}:x") == f"{namespace}x"
+                assert short(URIRef(f"{namespace}x")) == f"id:{folder}/x"
+                seen += 1
+    assert seen >= 10
+
+
 def test_supplies_by_market_with_a_label(kg: KnowledgeGraph) -> None:
     result = select(kg.query("supplies-by-market", market="North America"))
     supplies = set(result.column("supply"))

@@ -13,7 +13,9 @@ from alliance_kg.cli._args import add_project_argument, add_store_argument
 
 if TYPE_CHECKING:
     from alliance_kg.project import Project
+    from alliance_kg.store import Store
     from alliance_kg.wikidata.client import WikidataClient
+    from alliance_kg.wikidata.reconcile import Entity
 
 NAME = "link"
 HELP = "Find Wikidata candidates for unlinked entities (network), accept reviewed ones, or report on links."
@@ -45,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         action="append",
         default=None,
-        help="reconcile only this entity (IRI, id:city/okazaki or city/okazaki); repeatable",
+        help="reconcile only this entity (IRI, prefixed name such as plant:okazaki or id:city/okazaki, or a label "
+        "such as 'Okazaki plant'); repeatable",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
@@ -103,13 +106,32 @@ def make_client(args: argparse.Namespace) -> WikidataClient:
     )
 
 
-def _entity_iri(text: str) -> str:
-    from alliance_kg.namespaces import ID
+def _resolve_entities(texts: list[str], entities: list[Entity], store: Store) -> list[str]:
+    """The linkable entities ``texts`` name, as the query layer resolves an entity parameter: an IRI, a prefixed
+    name of the data files (``plant:okazaki``, ``id:plant/okazaki``, ``plant/okazaki``) or a label in any language
+    we hold (``Okazaki plant``); an unknown or ambiguous name is an error listing the candidates."""
+    import re
 
-    text = text.strip()
-    if text.startswith(("http://", "https://")):
-        return text
-    return str(ID) + text.removeprefix("id:")
+    from alliance_kg.entities import StoreEntities
+    from alliance_kg.errors import ParameterError
+    from alliance_kg.named_queries import Parameter
+
+    index = StoreEntities(store).index(entity.iri for entity in entities)
+    parameter = Parameter(name="--entity", type="entity", description="a linkable entity")
+    found: list[str] = []
+    for text in texts:
+        name = text.strip()
+        if re.fullmatch(r"[a-z][a-z0-9-]*/\S+", name):  # city/okazaki: the id: folder form
+            name = "id:" + name
+        try:
+            found.append(index.resolve(name, parameter))
+        except ParameterError as error:
+            message = str(error).replace("parameter '--entity': ", "")
+            raise ParameterError(
+                f"--entity: {message} (a linkable entity: manufacturer, vehicle, plant, place or region)",
+                parameter="entity",
+            ) from None
+    return found
 
 
 def _mapping_files(args: argparse.Namespace, project: Project | None) -> tuple[Path, Path]:
@@ -145,7 +167,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, home: Project | None) -> int:
     from alliance_kg.cli import EXIT_ERROR, EXIT_OK
-    from alliance_kg.errors import InputError
     from alliance_kg.resources import resource_root
     from alliance_kg.wikidata import reconcile as rec
     from alliance_kg.wikidata import sssom
@@ -178,13 +199,9 @@ def _run(args: argparse.Namespace, home: Project | None) -> int:
             )
             return EXIT_OK
         entities = rec.linkable_entities(graph, links=sssom.links_graph(links_file))
-    if args.entity:
-        wanted = [_entity_iri(text) for text in args.entity]
-        known = {entity.iri for entity in entities}
-        for text, iri in zip(args.entity, wanted, strict=True):
-            if iri not in known:
-                raise InputError(f"no linkable entity {text!r} (a manufacturer, vehicle, plant, place or region)")
-        entities = [entity for entity in entities if entity.iri in wanted]
+        if args.entity:
+            wanted = _resolve_entities(args.entity, entities, graph)
+            entities = [entity for entity in entities if entity.iri in wanted]
     client = make_client(args)
     result = rec.reconcile(entities, client, min_score=args.min_score)
     merged, added = rec.merge_candidates(candidates, result, entities, links=links)

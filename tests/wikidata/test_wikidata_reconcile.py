@@ -170,7 +170,25 @@ def test_failing_service_leaves_entities_unreconciled(
 def test_unknown_entity_is_a_clean_error(mapping_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     links, candidates = mapping_files
     assert main(["link", "--entity", "city/atlantis", "--links", str(links), "--candidates", str(candidates)]) == 2
-    assert "no linkable entity 'city/atlantis'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--entity: no entity is named 'id:city/atlantis'" in err
+    assert "a linkable entity" in err
+
+
+def test_link_names_entities_as_the_query_layer_does(graphs: ProjectGraphs) -> None:
+    """One resolver for every command: link --entity takes what query --param takes (issue 9)."""
+    from alliance_kg.cli.link import _resolve_entities
+    from alliance_kg.errors import ParameterError
+
+    with closing(store_of(graphs.facts, graphs.ontology)) as store:
+        linkable = rec.linkable_entities(store, links=sssom.links_graph())
+        names = ["Okazaki plant", "usine d'Okazaki", "plant:okazaki", "id:plant/okazaki", "plant/okazaki"]
+        names.append(ID + "plant/okazaki")
+        assert _resolve_entities(names, linkable, store) == [ID + "plant/okazaki"] * len(names)
+        assert _resolve_entities(["Okazaki"], linkable, store) == [ID + "city/okazaki"]  # the label as written
+        with pytest.raises(ParameterError, match="did you mean") as unknown:
+            _resolve_entities(["Okazaky plant"], linkable, store)
+        assert "plant:okazaki" in str(unknown.value)
 
 
 def _review(path: Path, accepted: dict[str, str]) -> None:
