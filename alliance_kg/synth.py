@@ -3,8 +3,10 @@
 :func:`synth_triples` yields about ``triples`` triples of a deterministic, realistic and entirely invented
 industry graph: manufacturers (with their brands, alliances, cooperations, benefits and objectives), plants in
 real countries and cities, model lines with variants and derivatives, OEM supplies in both directions with
-production and sales starts at mixed precision (day, month, quarter, half-year, year) and qualifiers, markets,
-statuses, and the synthetic news articles they are taken from. The same size and seed give the same triples, in
+production and sales starts at mixed precision (day, month, quarter, half-year, year) and qualifiers (their
+windows narrowed as :func:`alliance_kg.dates.parse_date` reads the words), agreements on vehicle ranges whose
+direction is not stated (``akg:OEMSupplyAgreement`` with two ``akg:party``), markets, statuses, and the synthetic
+news articles they are taken from. The same size and seed give the same triples, in
 the same order; another seed gives another graph.
 
 The graph is a facts graph (it does not include the ontology). Validated together with the ontology it conforms
@@ -21,7 +23,8 @@ countries, cities and world regions are real.
 temporary file of the same folder that replaces the target only once complete, so that an error or an interrupt
 leaves no partial file.
 
-This module imports nothing heavy (no rdflib): it writes RDF syntax itself.
+This module builds no rdflib graph (it borrows only the project's prefixes and :mod:`alliance_kg.dates`' reading
+of date words): it writes RDF syntax itself.
 """
 
 # The French text uses the typographic apostrophe (U+2019) and en dash (U+2013), as the project's data does.
@@ -40,8 +43,9 @@ from pathlib import Path
 from typing import IO, Final, NamedTuple
 
 from alliance_kg.atomic import atomic_file
+from alliance_kg.dates import parse_date
 from alliance_kg.errors import InputError, ParameterError
-from alliance_kg.namespaces import ID, PREFIXES
+from alliance_kg.namespaces import ID, PREFIXES, short
 
 __all__ = [
     "FORMATS",
@@ -250,6 +254,8 @@ XSD_DATE: Final = _XSD + "date"
         "notCaptured",
     )
 )
+OEM_SUPPLY_AGREEMENT: Final = _akg("OEMSupplyAgreement")
+PARTY: Final = _akg("party")
 ONGOING: Final = _akg("Ongoing")
 PLANNED: Final = _akg("Planned")
 END_OF: Final = _akg("EndOf")
@@ -638,7 +644,8 @@ def _stated_date(anchor: date, precision: str, qualifier: str | None, *, sales: 
     Production: "le 12 janvier 2026", "à la fin décembre 2025", "au premier trimestre 2026", "en 2027";
     sales: "à partir du premier trimestre 2026", "à partir de la fin du second semestre 2026", ... The English
     label reads "12 January 2026", "end of December 2025", "from the end of Q1 2026"; a sales date's French
-    label is its stated words, as in the project's data. A qualifier never narrows the bounds.
+    label is its stated words, as in the project's data. A qualifier narrows the bounds as
+    :func:`alliance_kg.dates.parse_date` reads the words (the end of a month is its second half, ...).
     """
     year, month = anchor.year, anchor.month
     if precision == _DAY:
@@ -675,6 +682,11 @@ def _stated_date(anchor: date, precision: str, qualifier: str | None, *, sales: 
             en = f"the {en}"
         else:
             stated = f"à la {fr}" if end else f"au {fr}"
+    if qualifier is not None:  # the qualifier narrows the window, as alliance_kg.dates reads the words
+        read = parse_date(stated, anchor, "fr")
+        if (read.precision, read.qualifier) != (short(_UNITS[precision].strip("<>")), short(qualifier.strip("<>"))):
+            raise AssertionError(f"synth wrote {stated!r}, which alliance_kg.dates reads otherwise")
+        earliest, latest = read.earliest, read.latest
     if sales:
         en, fr = f"from {en}", stated
     return _StatedDate(earliest, latest, en, fr, stated, precision, qualifier)
@@ -1105,6 +1117,9 @@ class _Generator:
                 sales_spec = None  # the source gives no sales start
         supplier, customer, cooperation = self._pair(serial)
         ranged = kind in (_KEI_RANGE, _LCV_RANGE)
+        # an agreement on a range whose direction the source does not state (the opening's LCV range is one, so
+        # that the smallest graph has one): two parties, no supplier or customer
+        undirected = ranged and (serial == 5 if serial < len(_OPENING) else rng.random() < 0.5)
         plant = rng.choice(supplier.plants) if kind in (_REBADGE, _VARIANT, _PLAIN) else None
         if ranged:
             home = _id("country", customer.home.slug)
@@ -1171,10 +1186,15 @@ class _Generator:
                 if kei
                 else ("Light commercial vehicles", "Véhicules utilitaires légers")
             )
-            slug = f"{'kei' if kei else 'light-commercial'}-vehicles-for-{customer.slug}-{number}"
+            if undirected:
+                slug = f"{'kei' if kei else 'light-commercial'}-vehicles-{supplier.slug}-{customer.slug}-{number}"
+                en = f"{what_en} under the {supplier.name}–{customer.name} agreement {where_en}"
+                fr = f"{what_fr} de l’accord entre {supplier.name} et {customer.name} {where_fr}"
+            else:
+                slug = f"{'kei' if kei else 'light-commercial'}-vehicles-for-{customer.slug}-{number}"
+                en = f"{what_en} supplied to {customer.name} {where_en}"
+                fr = f"{what_fr} fournis à {customer.name} {where_fr}"
             v = _id("vehicle", slug)
-            en = f"{what_en} supplied to {customer.name} {where_en}"
-            fr = f"{what_fr} fournis à {customer.name} {where_fr}"
             extra.add(v, NOTE, _text("The source does not name the models.", "en"))
             sentences.append(
                 f"{supplier.name} rappelle disposer d’un accord de fourniture OEM avec {customer.name} sur des "
@@ -1203,10 +1223,14 @@ class _Generator:
             self._date(dates, _id("date", f"{slug}-production-start"), production, article.iri)
         if sales_spec is not None:
             if production is not None:
-                anchor += timedelta(days=rng.randrange(0, 240))
+                # from within the production window (a qualifier may have narrowed it past the anchor)
+                anchor = max(anchor, production.earliest) + timedelta(days=rng.randrange(0, 240))
             else:
                 anchor = article.day + timedelta(days=rng.randrange(60, 700))
             sales = _stated_date(anchor, *sales_spec, sales=True)
+            if production is not None and sales.latest < production.earliest:
+                # narrowed by their qualifiers, the two windows would put sales before production could start
+                sales = _stated_date(anchor, sales_spec[0], None, sales=True)
             self._date(dates, _id("date", f"{slug}-sales-start"), sales, article.iri)
         started = production if production is not None else sales
         status = ONGOING if started is None or started.latest <= article.day else PLANNED
@@ -1222,6 +1246,14 @@ class _Generator:
             )
             label_en = f"{en} built by {supplier.name} for {customer.name} at {plant.city.en}"
             label_fr = f"{fr} produit par {supplier.name} pour {customer.name} à {plant.city.fr}"
+        elif undirected:
+            label_en = (
+                f"OEM supply agreement between {supplier.name} and {customer.name} on {what_en.lower()} {where_en}"
+            )
+            label_fr = (
+                f"Accord de fourniture OEM entre {supplier.name} et {customer.name} sur des {what_fr.lower()} "
+                f"{where_fr}"
+            )
         elif ranged:
             label_en = f"{what_en} supplied by {supplier.name} to {customer.name} {where_en}"
             label_fr = f"{what_fr} fournis par {supplier.name} à {customer.name} {where_fr}"
@@ -1232,15 +1264,19 @@ class _Generator:
             sentences.append(f"{customer.name} prévoit de le commercialiser {where_fr} {sales.stated}.")
         elif not ranged:
             sentences.append(f"{customer.name} le commercialise {where_fr}.")
-        result = cooperation is not None and (serial == 0 or rng.random() < 0.6)
+        result = cooperation is not None and (serial == 0 or rng.random() < 0.6) and not undirected
         if result:
             sentences.append(f"{supplier.name} présente cette fourniture comme un résultat tangible de la coopération.")
 
         block = _Triples()
-        block.add(s, A, OEM_SUPPLY)
+        block.add(s, A, OEM_SUPPLY_AGREEMENT if undirected else OEM_SUPPLY)
         block.labels(s, label_en, label_fr)
-        block.add(s, SUPPLIER, supplier.iri)
-        block.add(s, CUSTOMER, customer.iri)
+        if undirected:
+            block.add(s, PARTY, supplier.iri)
+            block.add(s, PARTY, customer.iri)
+        else:
+            block.add(s, SUPPLIER, supplier.iri)
+            block.add(s, CUSTOMER, customer.iri)
         block.add(s, SUPPLY_VEHICLE, v)
         if plant is not None:
             block.add(s, PRODUCED_AT, plant.iri)
@@ -1257,7 +1293,9 @@ class _Generator:
             if rng.random() < 0.5:
                 block.add(s, STATED_BENEFIT, _id("benefit", f"{cooperation.slug}-{supplier.slug}-better-capacity-use"))
         block.add(s, STATED_BY, rng.choice((supplier.iri, customer.iri)))
-        if plant is None:
+        if undirected:
+            block.add(s, NOTE, _text("The source does not say which of the two supplies the other.", "en"))
+        elif plant is None:
             block.add(s, NOTE, _text("No plant is given.", "en"))
         if production is None and sales is None:
             block.add(s, NOTE, _text("No dates are given.", "en"))

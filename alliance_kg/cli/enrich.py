@@ -7,7 +7,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from alliance_kg.cli._args import add_project_argument, add_store_argument
+from alliance_kg.cli._args import add_data_argument, add_project_argument, add_store_argument
 from alliance_kg.cli.link import add_service_arguments, make_client
 
 NAME = "enrich"
@@ -36,13 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the enrichment file to (re)write (default: the project's enrichment/wikidata.ttl)",
     )
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        type=Path,
-        nargs="+",
-        default=None,
-        help="RDF data files to use (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension)",
+    add_data_argument(
+        parser,
+        "RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension) whose links to read "
+        "instead of the project's data/ files",
     )
     add_store_argument(parser, "read the links from this built store instead of the data files")
     add_project_argument(parser, "the project whose data to read and whose enrichment/ to write")

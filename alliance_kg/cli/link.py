@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alliance_kg.cli._args import add_project_argument, add_store_argument
+from alliance_kg.cli._args import add_data_argument, add_project_argument, add_store_argument
 
 if TYPE_CHECKING:
     from alliance_kg.project import Project
@@ -53,13 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--links", metavar="FILE", type=Path, default=None, help="the SSSOM links file")
     parser.add_argument("--candidates", metavar="FILE", type=Path, default=None, help="the SSSOM review file")
-    parser.add_argument(
-        "--data",
-        metavar="FILE",
-        type=Path,
-        nargs="+",
-        default=None,
-        help="RDF data files to use (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension)",
+    add_data_argument(
+        parser,
+        "RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD, by extension) whose entities to read "
+        "instead of the project's data/ files",
     )
     parser.add_argument("--min-score", type=float, default=0.5, help="keep candidates scoring at least this (0..1)")
     add_store_argument(parser, "read the entities from this built store instead of the data files")
