@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testpaths import REPO
@@ -86,3 +89,22 @@ def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     ).stdout.strip()
     Path(new_site, "dependencies.pth").write_text(str(Path(rdflib.__file__).resolve().parents[1]) + "\n")
     return env_dir
+
+
+@pytest.fixture(scope="module")
+def wikidata_standin() -> Iterator[Any]:
+    """The Wikidata stand-in server of ``tests/wikidata/wikidata_standin.py`` on 127.0.0.1, for the tests outside
+    that folder (inside it, its ``conftest.py`` gives ``standin``); started once per module."""
+    name = "wikidata_standin"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "wikidata" / f"{name}.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    state, server, thread = sys.modules[name].start()
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -14,7 +14,6 @@ request's entry, and an answer whose body no longer matches its checksum.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
 import os
@@ -22,13 +21,12 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from testpaths import REPO, TESTS
+from testpaths import REPO
 
 from alliance_kg.cli import main
 from alliance_kg.errors import InputError
@@ -297,27 +295,6 @@ def test_query_on_a_damaged_cached_store_says_so_and_answers(
 # -- the Wikidata cache -------------------------------------------------------------------------------------------
 
 
-def _standin_module() -> ModuleType:
-    name = "wikidata_standin"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "wikidata" / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[Any]:
-    state, server, thread = _standin_module().start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
 QUERY = "SELECT ?item ?label WHERE { VALUES ?item { wd:Q17 wd:Q3630 } ?item rdfs:label ?label }"
 
 
@@ -353,14 +330,17 @@ def _with_body(raw: bytes, body: str) -> bytes:
 
 @pytest.mark.parametrize("damage", CACHE_ENTRY_DAMAGE)
 def test_a_damaged_cache_entry_is_reported_and_asked_again(
-    damage: str, standin: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    damage: str, wikidata_standin: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     def client() -> WikidataClient:
         return WikidataClient(
-            api_url=standin.api_url, sparql_url=standin.sparql_url, cache_dir=tmp_path / "cache", timeout=5
+            api_url=wikidata_standin.api_url,
+            sparql_url=wikidata_standin.sparql_url,
+            cache_dir=tmp_path / "cache",
+            timeout=5,
         )
 
-    standin.reset()
+    wikidata_standin.reset()
     first = client()
     answer = first.sparql_select(QUERY)
     assert first.requests_made == 1
@@ -384,9 +364,9 @@ def test_a_damaged_cache_entry_is_reported_and_asked_again(
     assert sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()) == [entry.name]
 
 
-def test_enrich_with_a_damaged_cache_entry_says_so_and_succeeds(standin: Any, tmp_path: Path) -> None:
+def test_enrich_with_a_damaged_cache_entry_says_so_and_succeeds(wikidata_standin: Any, tmp_path: Path) -> None:
     """The command line: one line on stderr, exit status 0, the enrichment written as with a sound cache."""
-    standin.reset()
+    wikidata_standin.reset()
     cache = tmp_path / "cache"
     args = [
         sys.executable,
@@ -394,7 +374,7 @@ def test_enrich_with_a_damaged_cache_entry_says_so_and_succeeds(standin: Any, tm
         "alliance_kg",
         "enrich",
         "--wikidata-sparql",
-        standin.sparql_url,
+        wikidata_standin.sparql_url,
         "--cache-dir",
         str(cache),
     ]
@@ -420,16 +400,20 @@ def _triples_of(path: Path) -> list[str]:
 
 
 def test_a_cache_entry_that_cannot_be_read_is_reported(
-    standin: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    wikidata_standin: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An entry replaced by a folder (unreadable): reported, asked again, and the answer not cached over it."""
-    standin.reset()
-    client = WikidataClient(api_url=standin.api_url, sparql_url=standin.sparql_url, cache_dir=tmp_path / "c")
+    wikidata_standin.reset()
+    client = WikidataClient(
+        api_url=wikidata_standin.api_url, sparql_url=wikidata_standin.sparql_url, cache_dir=tmp_path / "c"
+    )
     answer = client.sparql_select(QUERY)
     (entry,) = (tmp_path / "c").rglob("*.json")
     entry.unlink()
     entry.mkdir()
-    again = WikidataClient(api_url=standin.api_url, sparql_url=standin.sparql_url, cache_dir=tmp_path / "c")
+    again = WikidataClient(
+        api_url=wikidata_standin.api_url, sparql_url=wikidata_standin.sparql_url, cache_dir=tmp_path / "c"
+    )
     with caplog.at_level(logging.WARNING, logger="alliance_kg"):
         assert again.sparql_select(QUERY) == answer
     assert again.requests_made == 1

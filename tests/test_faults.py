@@ -20,7 +20,6 @@ behind, but a live process's (this one's) which it must not touch.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -30,13 +29,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from testpaths import TESTS
 
 from alliance_kg.atomic import is_temporary, sweep_stale
 from alliance_kg.build import RELEASE_FILES
@@ -503,43 +500,29 @@ def test_kill_and_full_disk_during_link_accept(work: Path, tmp_path: Path) -> No
 # -- enrich ---------------------------------------------------------------------------------------------------------
 
 
-def _standin_module() -> ModuleType:
-    name = "wikidata_standin"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, TESTS / "wikidata" / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def standin() -> Iterator[Any]:
-    state_, server, thread = _standin_module().start()
-    yield state_
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-def test_kill_and_full_disk_during_enrich(work: Path, standin: Any) -> None:
+def test_kill_and_full_disk_during_enrich(work: Path, wikidata_standin: Any) -> None:
     project = work / "project"
     cache = work / "wikidata-cache"
     enrichment = project / "enrichment" / "wikidata.ttl"
-    args = ["enrich", "--refresh", "--wikidata-sparql", standin.sparql_url, "--wikidata-api", standin.api_url]
+    args = [
+        "enrich",
+        "--refresh",
+        "--wikidata-sparql",
+        wikidata_standin.sparql_url,
+        "--wikidata-api",
+        wikidata_standin.api_url,
+    ]
     status, stderr = run(args, project)
     assert status == 0, stderr
     previous = snapshot(enrichment)
     assert previous
     assert enrichment.stat().st_size > SMALL_LIMIT
 
-    standin.reset()
-    standin.slow_seconds = 3.0
-    standin.fail("slow", times=1)
+    wikidata_standin.reset()
+    wikidata_standin.slow_seconds = 3.0
+    wikidata_standin.fail("slow", times=1)
     process = start(args, project)
-    kill_when(process, lambda: bool(standin.requests), "waiting for Wikidata's answer")
+    kill_when(process, lambda: bool(wikidata_standin.requests), "waiting for Wikidata's answer")
     assert snapshot(enrichment) == previous
 
     for moment, options in (
@@ -555,7 +538,7 @@ def test_kill_and_full_disk_during_enrich(work: Path, standin: Any) -> None:
     full_disk_error(status, stderr, "enrich")
     assert snapshot(enrichment) == previous
 
-    standin.wait_idle(timeout=10)
+    wikidata_standin.wait_idle(timeout=10)
     status, stderr = run(args, project)  # the next run
     assert status == 0, stderr
     text = enrichment.read_text(encoding="utf-8")
