@@ -38,8 +38,8 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ),
     ("virtuoso", "describe-entity"): (
         "Virtuoso 7.2 does not see ?entity, bound by the top-level VALUES block, inside the NOT EXISTS of the "
-        "first UNION branch, so the types implied by a narrower type (owl:Thing, prov:Entity) are not filtered "
-        "out: two rows more. With the entity written into the query instead, Virtuoso answers as memory does."
+        "group's FILTER, so the types implied by a narrower type (prov:Entity) are not filtered out: rows more. "
+        "With the entity written into the query instead, Virtuoso answers as memory does."
     ),
 }
 
