@@ -26,6 +26,7 @@ Rules every implementation keeps:
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,7 +37,6 @@ from alliance_kg.errors import InputError, ParameterError, QueryError
 
 if TYPE_CHECKING:
     import ctypes
-    import threading
 
     from rdflib import Graph
     from rdflib.plugins.sparql.sparql import Query
@@ -521,8 +521,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         return
     check_timeout(seconds)
     import ctypes
-    import threading
 
+    _ignore_expired_when_unraisable()
     target = ctypes.c_ulong(threading.get_ident())
     done = threading.Event()
 
@@ -540,6 +540,32 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise QueryError(f"query stopped after the {seconds:g} s timeout") from None
     finally:
         _stop_watchdog(done, guard, target)
+
+
+_UNRAISABLE_FILTER_LOCK = threading.Lock()
+_unraisable_filter_installed = False
+
+
+def _ignore_expired_when_unraisable() -> None:
+    """Let the watchdog's :class:`_Expired` land quietly where Python cannot raise it: delivered while the query's
+    thread runs a finaliser or a garbage-collector callback, it is "ignored" (``sys.unraisablehook``, which prints
+    it) and the watchdog raises it again half a second later. Other unraisable exceptions go to the hook that was
+    there; installed once per process."""
+    global _unraisable_filter_installed
+    with _UNRAISABLE_FILTER_LOCK:
+        if _unraisable_filter_installed:
+            return
+        import sys
+
+        previous = sys.unraisablehook
+
+        def hook(unraisable: sys.UnraisableHookArgs) -> None:
+            if unraisable.exc_type is _Expired:
+                return
+            (sys.__unraisablehook__ if previous is hook else previous)(unraisable)
+
+        sys.unraisablehook = hook
+        _unraisable_filter_installed = True
 
 
 def _stop_watchdog(done: threading.Event, guard: threading.Thread, target: ctypes.c_ulong) -> None:

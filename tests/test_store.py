@@ -448,6 +448,33 @@ def test_update_with_using_reads_the_named_graphs(store: Store) -> None:
     assert store.graph_names() == [G1]
 
 
+def test_a_timeout_that_lands_in_a_finaliser_is_raised_again_quietly() -> None:
+    """The watchdog's exception may arrive while the query's thread runs a finaliser or a garbage-collector
+    callback, where Python can only print it as "Exception ignored" (an unraisable-exception warning, an error
+    in this suite: hypothesis leaves a gc callback behind). It is dropped there and raised again half a second
+    later in the query's own code."""
+    import time as clock
+
+    from alliance_kg.store import _deadline
+
+    class SlowToDie:
+        def __del__(self) -> None:
+            end = clock.monotonic() + 0.6
+            while clock.monotonic() < end:  # Python bytecode: the pending exception is delivered here
+                pass
+
+    def run_out_of_time() -> None:
+        with _deadline(0.2):
+            SlowToDie()  # dropped at once: its finaliser runs past the deadline
+            while clock.monotonic() - began < 10:
+                pass
+
+    began = clock.monotonic()
+    with pytest.raises(QueryError, match="timeout"):
+        run_out_of_time()
+    assert clock.monotonic() - began < 5
+
+
 def test_a_timeout_stops_a_runaway_query_in_any_thread(store: Store) -> None:
     import threading
     import time
