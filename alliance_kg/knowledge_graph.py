@@ -33,7 +33,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from alliance_kg.errors import AllianceKGError, ParameterError, QueryError
 from alliance_kg.named_queries import (
@@ -369,14 +369,8 @@ class KnowledgeGraph:
     ) -> QueryResult:
         """Run a named SELECT query (as :meth:`query`) and return its table; a query of another form is a
         :class:`~alliance_kg.errors.QueryError`."""
-        from alliance_kg.results import QueryResult
-
-        answer = self.query(
-            name, _parameters(params, keyword_params), lang=lang, timeout=timeout, allow_service=allow_service
-        )
-        if not isinstance(answer, QueryResult) or answer.boolean is not None:
-            raise QueryError(f"{self._named(name).name} is not a SELECT query: use {_method_for(answer)}()")
-        return answer
+        answer = self._of_form("select", name, _parameters(params, keyword_params), lang, timeout, allow_service)
+        return cast("QueryResult", answer)
 
     def ask(
         self,
@@ -390,12 +384,8 @@ class KnowledgeGraph:
     ) -> bool:
         """Run a named ASK query (as :meth:`query`) and return its answer; another form is a
         :class:`~alliance_kg.errors.QueryError`."""
-        from alliance_kg.results import QueryResult
-
-        answer = self.query(name, _parameters(params, keyword_params), timeout=timeout, allow_service=allow_service)
-        if not isinstance(answer, QueryResult) or answer.boolean is None:
-            raise QueryError(f"{self._named(name).name} is not an ASK query: use {_method_for(answer)}()")
-        return answer.boolean
+        answer = self._of_form("ask", name, _parameters(params, keyword_params), None, timeout, allow_service)
+        return bool(cast("QueryResult", answer).boolean)
 
     def construct(
         self,
@@ -410,15 +400,25 @@ class KnowledgeGraph:
     ) -> Graph:
         """Run a named CONSTRUCT or DESCRIBE query (as :meth:`query`) and return its graph; a SELECT or ASK
         query is a :class:`~alliance_kg.errors.QueryError`."""
-        from alliance_kg.results import QueryResult
+        answer = self._of_form("construct", name, _parameters(params, keyword_params), lang, timeout, allow_service)
+        return cast("Graph", answer)
 
-        answer = self.query(
-            name, _parameters(params, keyword_params), lang=lang, timeout=timeout, allow_service=allow_service
-        )
-        if isinstance(answer, QueryResult):
-            raise QueryError(
-                f"{self._named(name).name} is not a CONSTRUCT or DESCRIBE query: use {_method_for(answer)}()"
-            )
+    def _of_form(
+        self,
+        method: str,
+        name: str | Path | NamedQuery,
+        params: Mapping[str, object],
+        lang: str | None,
+        timeout: float | None,
+        allow_service: Iterable[str],
+    ) -> QueryResult | Graph:
+        """:meth:`query`'s answer when it is the form ``method`` (select, ask, construct) returns, else a
+        :class:`~alliance_kg.errors.QueryError` naming the method to use."""
+        answer = self.query(name, params, lang=lang, timeout=timeout, allow_service=allow_service)
+        found = _method_for(answer)
+        if found != method:
+            form = _FORM_NAMES[method]
+            raise QueryError(f"{self._named(name).name} is not {form} query: use {found}()")
         return answer
 
     def sparql(
@@ -655,6 +655,10 @@ def _parameters(params: Mapping[str, object] | None, keyword_params: Mapping[str
             raise ParameterError(f"parameter {key!r} is given twice (in the mapping and as a keyword)", parameter=key)
         values[key] = value
     return values
+
+
+#: The query forms :meth:`KnowledgeGraph.select`, ``ask`` and ``construct`` return, as messages name them.
+_FORM_NAMES: Final = {"select": "a SELECT", "ask": "an ASK", "construct": "a CONSTRUCT or DESCRIBE"}
 
 
 def _method_for(answer: object) -> str:
