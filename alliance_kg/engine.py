@@ -67,7 +67,7 @@ def check(
         if reasoning:
             inference = materialise(store)
             found = tuple(inconsistencies(store))
-        report = None if shapes is None else validate_store(store, shapes, graph=ASSERTED_GRAPHS)
+        report = None if shapes is None else validate_store(store, shapes, graph=ASSERTED_GRAPHS, allow_warnings=True)
         inferred = bind_prefixes(Graph())
         if reasoning:
             for triple in store.graph(GRAPH_INFERRED):

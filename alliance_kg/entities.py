@@ -27,6 +27,10 @@ _BATCH: Final = 400
 #: How many entities of a class an error message may draw its hints from.
 _HINT_POOL: Final = 500
 
+#: The classes of statements about facts (README, "Many sources, one graph"), which names do not resolve to.
+_STATEMENTS: Final = frozenset(
+    {"https://w3id.org/alliance-kg/ontology#Claim", "https://w3id.org/alliance-kg/ontology#Reconciliation"}
+)
 _PREFIXES: Final = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
@@ -107,7 +111,7 @@ class StoreEntities:
         # Cheap questions first (the IRI, labels written as given: index lookups); only when they settle nothing,
         # the entities whose label or IRI contains the name's longest word (a scan of every label).
         for more in (self._labelled, self._containing):
-            candidates.update(more(text))
+            candidates.update(self._not_statements(more(text)))
             if candidates:
                 with contextlib.suppress(ParameterError):
                     return self.index(candidates).resolve(text, parameter)
@@ -116,8 +120,16 @@ class StoreEntities:
         except ParameterError:
             # hints: for an IRI or a prefixed name, the entities of its folder (id:plant/...) when there are any
             pool = self._same_folder(iri) if iri is not None else []
-            pool = pool or self._pool(parameter.entity_class)
+            pool = self._not_statements(pool or self._pool(parameter.entity_class))
             return self.index(candidates | set(pool)).resolve(text, parameter)  # raises, with hints from the pool
+
+    def _not_statements(self, iris: list[str]) -> list[str]:
+        """``iris`` without the claims and reconciliations: statements about facts, which a name does not mean
+        (their labels repeat the names of what they are about); an IRI or a prefixed name still names them."""
+        if not iris:
+            return iris
+        types = self.types(iris)
+        return [iri for iri in iris if not types.get(iri, frozenset()) & _STATEMENTS]
 
     def _labelled(self, text: str) -> list[str]:
         """The entities with a label that is ``text`` as written (in English, French or without a language)."""

@@ -117,8 +117,12 @@ def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, rea
                 project = load_project(ontology_paths=ontology_paths)
                 ontology, facts = project.ontology, project.facts
             else:
+                from alliance_kg.claims import reconciled
+
                 ontology = parse_files(ontology_key)
                 facts = parse_files(data_paths)
+                for triple in reconciled(facts, ontology):
+                    facts.add(triple)
             inferred = bind_prefixes(Graph())
             if reasoning:
                 inferred = check(ontology, facts).inferred

@@ -403,7 +403,8 @@ def load_project(
     Each part comes from the given paths when given, else from the packaged
     files (``ontology/*.ttl``, ``ontology/*.shapes.ttl``, ``data/**/*.ttl``).
     The packaged facts include the curated Wikidata links, compiled from the
-    SSSOM mapping set ``data/mappings/wikidata.sssom.tsv``.
+    SSSOM mapping set ``data/mappings/wikidata.sssom.tsv``; all facts include
+    what the claims of their sources reconcile to (:mod:`alliance_kg.claims`).
     Raises :class:`~alliance_kg.errors.ResourceError` if packaged files are
     missing.
     """
@@ -417,4 +418,8 @@ def load_project(
             facts.add(triple)
     else:
         facts = parse_files(data_paths)
+    from alliance_kg.claims import reconciled
+
+    for triple in reconciled(facts, ontology):
+        facts.add(triple)
     return ProjectGraphs(ontology=ontology, shapes=shapes, facts=facts)

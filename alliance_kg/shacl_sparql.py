@@ -766,6 +766,7 @@ def validate_store(
     *,
     graph: str | Sequence[str] | None = None,
     profile: Callable[[CompiledQuery, float, int], None] | None = None,
+    allow_warnings: bool = False,
 ) -> ValidationReport:
     """Validate the data in ``store`` (the union of its named graphs, or the graph(s) ``graph``) against ``shapes``.
 
@@ -774,7 +775,9 @@ def validate_store(
 
     The data must hold the ontology too (its ``rdfs:subClassOf`` triples decide ``sh:targetClass`` and
     ``sh:class``). Returns the same report as :func:`alliance_kg.validation.validate`; ``profile`` is called with
-    each query, the seconds it took and its number of results.
+    each query, the seconds it took and its number of results. With ``allow_warnings`` (as pySHACL's option of
+    that name), results of severity sh:Warning or sh:Info do not make the data non-conforming: the product
+    validates so, because sources that disagree are reported as warnings and must not reject the data.
     """
     queries = compile_shapes(shapes)
     results: list[_Row] = []
@@ -785,7 +788,7 @@ def validate_store(
         if profile is not None:
             profile(query, time.perf_counter() - start, len(found))
         results += found
-    return _report(results, shapes)
+    return _report(results, shapes, allow_warnings=allow_warnings)
 
 
 def query_store(store: Store, query: CompiledQuery, *, graph: str | Sequence[str] | None = None) -> QueryAnswer:
@@ -813,7 +816,7 @@ def _copy_subgraph(source: Graph, target: Graph, node: Node) -> None:
             todo.append(o)
 
 
-def _report(rows: list[_Row], shapes: Graph) -> ValidationReport:
+def _report(rows: list[_Row], shapes: Graph, *, allow_warnings: bool = False) -> ValidationReport:
     from rdflib import BNode, Graph, Literal
     from rdflib.namespace import RDF, SH, XSD
 
@@ -822,8 +825,11 @@ def _report(rows: list[_Row], shapes: Graph) -> ValidationReport:
 
     report = bind_prefixes(Graph())
     node = BNode()
+    conforms = not rows
+    if allow_warnings:
+        conforms = all(row.query.severity in (SH.Warning, SH.Info) for row in rows)
     report.add((node, RDF.type, SH.ValidationReport))
-    report.add((node, SH.conforms, Literal(not rows, datatype=XSD.boolean)))
+    report.add((node, SH.conforms, Literal(conforms, datatype=XSD.boolean)))
     done: set[tuple[Node | None, ...]] = set()
     for row in rows:
         key = (
@@ -855,8 +861,8 @@ def _report(rows: list[_Row], shapes: Graph) -> ValidationReport:
         for message in row.messages:
             report.add((result, SH.resultMessage, message))
     violations = tuple(sorted(_violations(report, shapes), key=_sort_key))
-    lines = ["Validation Report", f"Conforms: {not rows}"]
+    lines = ["Validation Report", f"Conforms: {conforms}"]
     if violations:
         lines.append(f"Results ({len(violations)}):")
         lines += [v.render() for v in violations]
-    return ValidationReport(conforms=not rows, results=violations, graph=report, text="\n".join(lines) + "\n")
+    return ValidationReport(conforms=conforms, results=violations, graph=report, text="\n".join(lines) + "\n")

@@ -155,7 +155,9 @@ def _violations(report: Graph, shapes: Graph) -> Iterable[Violation]:
 def validate(data: Graph, *, shapes: Graph, ontology: Graph | None = None) -> ValidationReport:
     """Validate ``data`` (with ``ontology`` as extra data) against ``shapes``.
 
-    Neither graph is changed: pySHACL runs on a new graph holding the union.
+    Neither graph is changed: pySHACL runs on a new graph holding the union. Warnings (severity sh:Warning or
+    sh:Info: sources that disagree) do not make the data non-conforming (pySHACL's ``allow_warnings``), as in the
+    product's own validation (:func:`alliance_kg.shacl_sparql.validate_store` with ``allow_warnings``).
     """
     import pyshacl
 
@@ -180,7 +182,7 @@ def validate(data: Graph, *, shapes: Graph, ontology: Graph | None = None) -> Va
         advanced=True,
         inplace=False,
         abort_on_first=False,
-        allow_warnings=False,
+        allow_warnings=True,
         meta_shacl=False,
         debug=False,
     )

@@ -76,13 +76,14 @@ def test_query_csv_and_tsv(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(["query", "timeline", "--format", "csv"], capsys)
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 5
-    assert rows[0]["earliest"] == "2025-12-16"  # "fin décembre 2025": the second half of December
-    assert rows[0]["dateLabel"] == "end of December 2025"
+    assert len(rows) == 6  # the Leaf-derived EV's production start (one report) joined the five
+    # the Navara's start: the reports' "20 December 2025", which the article's "fin décembre 2025" allows
+    assert rows[0]["earliest"] == "2025-12-20"
+    assert rows[0]["dateLabel"] == "20 December 2025"
     status, out, _ = run(["query", "timeline", "--format", "tsv", "--lang", "fr"], capsys)
     assert status == 0
     assert out.splitlines()[0].startswith("?supply\t?supplyLabel\t")
-    assert '"fin décembre 2025"@fr' in out
+    assert '"20 décembre 2025"@fr' in out
 
 
 def test_query_file_select_ask_construct(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,13 @@ Row = dict[str, object]
 
 @pytest.fixture(scope="module")
 def asserted() -> Graph:
-    return parse_files([*resources.ontology_files(), *resources.data_files()])
+    """The ontology and the facts as stated, with what the claims of the sources reconcile to (no reasoning)."""
+    from alliance_kg.claims import reconciled
+
+    graph = parse_files([*resources.ontology_files(), *resources.data_files()])
+    for triple in reconciled(graph):
+        graph.add(triple)
+    return graph
 
 
 @pytest.fixture(scope="module")
@@ -107,12 +113,11 @@ def test_mitsubishi_builds_for_nissan(library: dict[str, NamedQuery], full: Grap
     assert rogue["productionStatedAs"] == "le 12 janvier 2026"
     navara = by_vehicle[ID + "vehicle/nissan-navara"]
     assert (navara["plantLabel"], navara["countryLabel"]) == ("Laem Chabang plant", "Thailand")
-    # "à la fin décembre 2025": the end of a month is its second half (README, "Dates as sources write them")
-    assert (navara["productionEarliest"], navara["productionLatest"]) == (
-        dt.date(2025, 12, 16),
-        dt.date(2025, 12, 31),
-    )
-    assert navara["productionStatedAs"] == "à la fin décembre 2025"
+    # The article's "à la fin décembre 2025" (16-31 December: the end of a month is its second half) and the six
+    # reports' "20 December 2025" agree; the reconciled value is the narrowest window, the day (README, "Many
+    # sources, one graph"), in the words of the first report that gives it.
+    assert navara["productionEarliest"] == navara["productionLatest"] == dt.date(2025, 12, 20)
+    assert navara["productionStatedAs"] == "sejak 20 Desember 2025"
     livina = by_vehicle[ID + "vehicle/nissan-livina"]
     assert (livina["plantLabel"], livina["countryLabel"]) == ("Jakarta plant", "Indonesia")
     assert "productionEarliest" not in livina
@@ -159,7 +164,7 @@ def test_agreements_between_lists_every_agreement_with_its_direction(
         ID + "supply/rogue-phev-okazaki": "Mitsubishi Motors to Nissan",
         ID + "supply/leaf-derived-bev-north-america": "Nissan to Mitsubishi Motors",
     }
-    assert len(rows) == 6  # one market each
+    assert len(rows) == 7  # one market each, but the Navara has two: Oceania and, in one report, Australia
     for row in rows:
         if row["agreement"] in AGREEMENTS:
             assert "supplier" not in row
@@ -224,7 +229,8 @@ def test_plants_building_for_others(library: dict[str, NamedQuery], full: Graph)
     rows = run(full, library["plants-building-for-others"])
     assert [(r["plantLabel"], r["operatorLabel"], r["customerLabel"], r["countryLabel"]) for r in rows] == [
         ("Jakarta plant", "Mitsubishi Motors", "Nissan", "Indonesia"),
-        ("Laem Chabang plant", "Mitsubishi Motors", "Nissan", "Thailand"),
+        # the reports name the operator, Mitsubishi Motors' Thai subsidiary, where the article says "son usine"
+        ("Laem Chabang plant", "Mitsubishi Motors (Thailand) Co., Ltd.", "Nissan", "Thailand"),
         ("Okazaki plant", "Mitsubishi Motors", "Nissan", "Japan"),
     ]
 
@@ -268,8 +274,9 @@ def test_productions_certainly_started_before_2026(library: dict[str, NamedQuery
     # The Rogue's production started on 12 January 2026: certainly before 13 January, not before the 12th.
     assert len(run(full, query, {"before": "2026-01-13"})) == 2
     assert len(run(full, query, {"before": dt.date(2026, 1, 12)})) == 1
-    # The Navara's "end of December 2025" is only certainly past once December is over.
-    assert run(full, query, {"before": "2025-12-31"}) == []
+    # The Navara started on 20 December 2025 (six reports; the article's "end of December 2025" agrees).
+    assert column(run(full, query, {"before": "2025-12-21"}), "vehicle") == [ID + "vehicle/nissan-navara"]
+    assert run(full, query, {"before": "2025-12-20"}) == []
 
 
 def test_sales_certainly_and_possibly_before(library: dict[str, NamedQuery], full: Graph) -> None:
@@ -325,10 +332,11 @@ def test_construct_shortcuts_equal_the_reasoners_chains(library: dict[str, Named
     }
     assert constructed == chains
     assert (ID + "plant/okazaki", akg + "builds", ID + "vehicle/nissan-rogue-plug-in-hybrid") in constructed
-    # 10, not 11: "Nissan sells in Japan" came only from the kei and light-commercial-vehicle agreements, whose
-    # customer the article does not name (issue 10).
+    # Not "Nissan sells in Japan": that came only from the kei and light-commercial-vehicle agreements, whose
+    # customer no source names (issue 10). "Nissan sells in Australia" comes from a report (netdenjd.com).
     assert (ID + "manufacturer/nissan", akg + "sellsIn", ID + "country/japan") not in constructed
-    assert len(constructed) == 10
+    assert (ID + "manufacturer/nissan", akg + "sellsIn", ID + "country/australia") in constructed
+    assert len(constructed) == 11
 
 
 def test_parameters_are_typed_terms_and_checked(library: dict[str, NamedQuery]) -> None:

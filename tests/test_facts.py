@@ -54,6 +54,8 @@ def ask(graph: Graph, pattern: str) -> bool:
         PREFIX vehicle: <https://w3id.org/alliance-kg/id/vehicle/>
         PREFIX region: <https://w3id.org/alliance-kg/id/region/>
         PREFIX country: <https://w3id.org/alliance-kg/id/country/>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX source: <https://w3id.org/alliance-kg/id/source/>
     """
     return bool(graph.query(prefixes + "ASK {" + pattern + "}").askAnswer)
 
@@ -73,8 +75,10 @@ ARTICLE_FACTS = {
     "Navara at Laem Chabang from end of December 2025 for Oceania, sales from end of Q1 2026": """
         ?s akg:supplier manufacturer:mitsubishi-motors ; akg:customer manufacturer:nissan ;
            akg:vehicle vehicle:nissan-navara ; akg:producedAt plant:laem-chabang ; akg:market region:oceania ;
-           akg:productionStart [ akg:earliest "2025-12-16"^^xsd:date ; akg:latest "2025-12-31"^^xsd:date ;
-                                 akg:precision time:unitMonth ; akg:qualifier akg:EndOf ] ;
+           prov:qualifiedDerivation [ a akg:Claim ; prov:entity source:mitsubishi-nissan-oem-2026 ;
+               akg:claimProperty akg:productionStart ;
+               akg:claimValue [ akg:earliest "2025-12-16"^^xsd:date ; akg:latest "2025-12-31"^^xsd:date ;
+                                akg:precision time:unitMonth ; akg:qualifier akg:EndOf ] ] ;
            akg:salesStart [ akg:earliest "2026-03-01"^^xsd:date ; akg:latest "2026-03-31"^^xsd:date ;
                             akg:precision akg:unitQuarter ; akg:qualifier akg:EndOf ] .
         vehicle:nissan-navara a akg:Pickup .
@@ -161,27 +165,47 @@ def test_source_sentences_are_verbatim_from_the_article(facts: Graph) -> None:
             assert sentence in stated, f"article sentence not modelled: {sentence}"
 
 
-def test_every_stated_fact_links_to_the_article(facts: Graph) -> None:
+def test_every_stated_fact_links_to_a_source(facts: Graph) -> None:
+    # Every resource the graph states comes from a source document: the article's entities from the article, the
+    # other reports' new entities, claims and publishers from their reports, a reconciliation from the sources
+    # that support it.
+    sources = set(facts.subjects(RDF.type, AKG.SourceDocument))
+    assert ARTICLE in sources
     subjects = {s for s in facts.subjects(RDF.type, None) if isinstance(s, URIRef)}
-    for subject in subjects - {ARTICLE}:
-        assert (subject, PROV.wasDerivedFrom, ARTICLE) in facts, subject
+    for subject in subjects - sources:
+        assert set(facts.objects(subject, PROV.wasDerivedFrom)) & sources, subject
     assert (ARTICLE, RDF.type, PROV.Entity) in reason(facts + parse_files(resources.ontology_files())).inferred
+
+
+def test_article_entities_derive_from_the_article(facts: Graph) -> None:
+    for kind in (AKG.OEMSupplyAgreement, AKG.OEMSupply, AKG.Plant, AKG.Cooperation):
+        for subject in facts.subjects(RDF.type, kind):
+            assert (subject, PROV.wasDerivedFrom, ARTICLE) in facts, subject
 
 
 def test_source_document_says_what_is_known_and_unknown(facts: Graph) -> None:
     assert (ARTICLE, DCTERMS.language, Literal("fr")) in facts
-    assert set(facts.objects(ARTICLE, AKG.notCaptured)) == {
-        DCTERMS.publisher,
-        DCTERMS.issued,
-        URIRef("https://schema.org/url"),
-    }
+    # publisher and URL were found after the article was captured (shared/sources/README.md); the date was not
+    assert set(facts.objects(ARTICLE, AKG.notCaptured)) == {DCTERMS.issued}
+    assert facts.value(ARTICLE, URIRef("https://schema.org/url")) == URIRef(
+        "https://moteur-actu.fr/news/mitsubishi-demarre-la-production-de-deux-modeles-nissan-pour-2026-12743"
+    )
+    publisher = facts.value(ARTICLE, DCTERMS.publisher)
+    assert (publisher, RDF.type, AKG.Publisher) in facts
+    assert str(facts.value(publisher, RDFS.label)) == "moteur-actu.fr"
     assert facts.value(ARTICLE, AKG.publishedNotBefore).toPython() == dt.date(2026, 1, 12)
+
+
+#: Statements about facts (claims, reconciliations) and publishers are labelled in English only.
+ENGLISH_ONLY = {AKG.Claim, AKG.Reconciliation, AKG.Publisher}
 
 
 def test_every_individual_has_english_and_french_labels(facts: Graph) -> None:
     for subject in {s for s in facts.subjects(RDF.type, None) if isinstance(s, URIRef)}:
         languages = sorted(label.language for label in facts.objects(subject, RDFS.label))
-        assert languages == ["en", "fr"], subject
+        assert languages.count("en") == 1, subject
+        if not set(facts.objects(subject, RDF.type)) & ENGLISH_ONLY:
+            assert "fr" in languages, subject  # and others where a source gives them (Japanese for a report's)
 
 
 def test_every_term_has_labels_and_a_comment(ontology: Graph) -> None:

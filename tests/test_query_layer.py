@@ -304,7 +304,7 @@ def test_labels_beside_iris_in_the_chosen_language(kg: KnowledgeGraph) -> None:
     # label columns are added next to every IRI column of queries that do not select them
     timeline = select(kg.query("timeline", lang="fr"))
     assert timeline.vars[:4] == ("supply", "supplyLabel", "vehicle", "vehicleLabel")
-    assert "fin décembre 2025" in timeline.column("dateLabel")
+    assert "20 décembre 2025" in timeline.column("dateLabel")  # the Navara's start, reconciled from seven sources
     assert timeline.to_json().count('"xml:lang": "fr"') > 10
 
 
@@ -334,7 +334,7 @@ def test_rows_hold_python_values(kg: KnowledgeGraph) -> None:
             "plant": ID + "plant/laem-chabang",
             "plantLabel": "Laem Chabang plant",
             "supplies": 1,
-            "first": dt.date(2025, 12, 16),  # "fin décembre 2025": the second half of December
+            "first": dt.date(2025, 12, 20),  # the reports' day, within the article's "fin décembre 2025"
         },
         {"plant": ID + "plant/okazaki", "plantLabel": "Okazaki plant", "supplies": 1, "first": dt.date(2026, 1, 12)},
     ]

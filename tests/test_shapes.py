@@ -4,7 +4,9 @@ Fixtures live in tests/shapes/:
 
 * ``good/*.ttl`` must conform;
 * ``bad/*.ttl`` must not, and each opens with ``# expect: akgsh:<Shape> sh:<Component>``: the fixture breaks
-  exactly that rule, so every validation result must come from that shape and that constraint component.
+  exactly that rule, so every validation result must come from that shape and that constraint component. A shape
+  of severity sh:Warning or sh:Info does not reject the data (warnings are allowed), so its fixture conforms, with
+  results of that one rule only.
 
 Each fixture is validated together with the ontology (the data graph is the union of the two, no
 inference), the way the project validates its own data, so that ``sh:targetClass`` and ``sh:class``
@@ -36,6 +38,7 @@ FIXTURES = Path(__file__).resolve().parent / "shapes"
 GOOD = sorted((FIXTURES / "good").glob("*.ttl"))
 BAD = sorted((FIXTURES / "bad").glob("*.ttl"))
 
+AKGSH_CONFLICT = URIRef("https://w3id.org/alliance-kg/shapes#ClaimConflictShape")
 EXPECT = re.compile(r"^# expect: (\S+) (\S+)\s*$")
 
 # Every constraint parameter the shapes may use, with the constraint component it reports under. A shape using a
@@ -228,7 +231,10 @@ def test_good_fixture_conforms(fixture: Path, shapes: Graph, ontology: Graph) ->
 def test_bad_fixture_breaks_exactly_its_rule(fixture: Path, shapes: Graph, ontology: Graph) -> None:
     shape, component = expectation(fixture, shapes)
     conforms, results, text = validate_fixture(fixture)
-    assert not conforms, f"{fixture.name} should not conform"
+    if shapes.value(shape, SH.severity, default=SH.Violation) == SH.Violation:
+        assert not conforms, f"{fixture.name} should not conform"
+    else:  # a warning (sh:Warning, sh:Info) does not reject the data: the fixture conforms, with only that result
+        assert conforms, f"{fixture.name} should conform, with a warning of {shape} only:\n{text}"
     sources = {(r.shape, r.component) for r in results}
     assert (shape, component) in sources, f"{fixture.name}: expected {shape} {component}:\n{text}"
     assert sources == {(shape, component)}, f"{fixture.name} breaks more than its one rule:\n{text}"
@@ -326,5 +332,22 @@ def test_shapes_use_only_known_terms(shapes: Graph) -> None:
 def test_project_data_conforms(shapes: Graph, ontology: Graph) -> None:
     files = sorted(DATA_DIR.rglob("*.ttl"))
     assert files, f"no data in {DATA_DIR}"
-    conforms, _found, text = validate(data_graph(ontology, *files), shapes)
+    from alliance_kg.claims import reconciled
+
+    data = data_graph(ontology, *files)
+    for triple in reconciled(data):  # the direct triples the build computes from the sources' claims
+        data.add(triple)
+    conforms, found, text = validate_allowing_warnings(data, shapes)
     assert conforms, text
+    # the sources disagree (a warning, not a violation) on the supplier of the Leaf-derived EV only: S5 has it
+    # assembled by Mitsubishi, every other source supplied by Nissan
+    assert {result.shape for result in found} <= {AKGSH_CONFLICT}, text
+    assert {str(result.focus).split("/claim/")[1].split("/")[0] for result in found} >= {"babeindonesia-2026-01"}
+    assert all("/supply/leaf-derived-bev-north-america/supplier" in str(result.focus) for result in found), text
+
+
+def validate_allowing_warnings(data: Graph, shapes: Graph) -> tuple[bool, list[Result], str]:
+    conforms, report, text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, inplace=False, allow_warnings=True
+    )
+    return bool(conforms), _results(report), str(text)

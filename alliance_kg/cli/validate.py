@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     shapes = parse_files(resources.shape_files())
     store = open_store(spec) if spec.kind != "memory" else _scratch_store(args.files, args.with_data)
     try:
-        report = validate_store(store, shapes, graph=ASSERTED_GRAPHS)
+        report = validate_store(store, shapes, graph=ASSERTED_GRAPHS, allow_warnings=True)
         found = inconsistencies(store)
     finally:
         store.close()
@@ -94,6 +94,10 @@ def _scratch_store(files: list[Path], with_data: bool) -> Store:
         store.add(GRAPH_FACTS, project.facts)
     for path in files:
         store.load(path, GRAPH_FACTS)
+    if files:
+        from alliance_kg.claims import reconcile
+
+        reconcile(store)
     materialise(store)
     return store
 
