@@ -10,6 +10,8 @@ command line) can catch that one class::
     │   │                       that is not an input (alliance_kg.guard), and was stopped
     │   ├── QueryError          a SPARQL query that is malformed or cannot run
     │   ├── DateExpressionError a date expression the normaliser cannot read (alliance_kg.dates)
+    │   ├── SheetError          a fact sheet (alliance_kg.sheets) that is malformed or names an entity
+    │   │                       the graph does not hold, or several; carries the field
     │   └── ParameterError      a query parameter unknown, missing or of the wrong type
     ├── ResourceError           files that should ship with the package are missing
     ├── EndpointError           the SPARQL endpoint could not start or serve
@@ -48,6 +50,7 @@ __all__ = [
     "RejectedBuildError",
     "ResourceError",
     "ServiceError",
+    "SheetError",
 ]
 
 
@@ -110,6 +113,23 @@ class DateExpressionError(InputError):
         self.expression = expression
         self.reason = reason
         super().__init__(f"cannot read the date {expression!r}: {reason}")
+
+
+class SheetError(InputError):
+    """A fact sheet (:mod:`alliance_kg.sheets`) is malformed, fails its schema, or names an entity the graph does
+    not hold or several; ``field`` names the field (``claims[3].value``), ``path`` and ``line`` where it is."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.field = field
+        super().__init__(message, path=path, line=line, column=column)
 
 
 class ResourceError(AllianceKGError):

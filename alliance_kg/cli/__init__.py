@@ -57,6 +57,7 @@ COMMANDS: list[str] = [
     "alliance_kg.cli.publish",
     "alliance_kg.cli.init",
     "alliance_kg.cli.parse_date",
+    "alliance_kg.cli.add",
 ]
 
 
