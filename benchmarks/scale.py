@@ -216,6 +216,10 @@ def worker_baseline(args: dict[str, Any]) -> None:
             for path in resources.ontology_files():
                 graph.parse(path, format="turtle")
             graph.parse(args["data"], format="nt")
+            from alliance_kg.claims import reconciled
+
+            # the facts the sources' claims settle: the input of both pipelines (the product computes them on load)
+            graph += reconciled(graph)
     except StepTimeout:
         emit({"step": "parse", "capped": True, "s": round(time.perf_counter() - began, 3), "rss": peak_rss_self()})
         return
@@ -366,10 +370,14 @@ def synth_file(folder: Path, size: int, seed: int) -> tuple[Path, dict[str, Any]
 
 
 def pick_entities(path: Path) -> dict[str, str]:
-    """The first OEM supply of the synthetic file, its supplier, customer and plant: parameters of the queries."""
+    """The first OEM supply of the synthetic file, its supplier, customer and plant: parameters of the queries.
+
+    A synthetic file states these facts as claims of its sources (the build reconciles them): the values are
+    those of the supply's first claim on each property."""
     supply = None
-    found: dict[str, str] = {}
+    claims: dict[str, dict[str, str]] = {}
     pattern = re.compile(r"<([^>]+)> <([^>]+)> <([^>]+)> \.$")
+    parts = {AKG + "claimSubject": "subject", AKG + "claimProperty": "property", AKG + "claimValue": "value"}
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             match = pattern.match(line.strip())
@@ -378,14 +386,15 @@ def pick_entities(path: Path) -> dict[str, str]:
             s, p, o = match.groups()
             if supply is None and p == RDF_TYPE and o == AKG + "OEMSupply":
                 supply = s
-                found["supply"] = s
-            elif supply is not None and s == supply:
-                for key in ("supplier", "customer", "producedAt"):
-                    if p == AKG + key and key not in found:
-                        found[key] = o
-            elif supply is not None and len(found) >= 4:
-                break
-    return found
+            elif p in parts:
+                claims.setdefault(s, {})[parts[p]] = o
+    found = {"supply": supply} if supply is not None else {}
+    for iri in sorted(claims):
+        claim = claims[iri]
+        key = claim.get("property", "").removeprefix(AKG)
+        if claim.get("subject") == supply and key in ("supplier", "customer", "producedAt") and key not in found:
+            found[key] = claim["value"]
+    return found  # type: ignore[return-value]
 
 
 def query_params(entities: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -11,9 +11,11 @@ HELP = "Write a synthetic industry graph of about N triples (for benchmarks), th
 DESCRIPTION = (
     "Write a deterministic, realistic and entirely invented industry graph in the alliance-kg ontology: "
     "manufacturers, alliances, plants in real countries, model lines with variants and derivatives, OEM supplies "
-    "in both directions with production and sales dates at mixed precision, markets, statuses and sources. "
-    "Everything lives under https://w3id.org/alliance-kg/id/synth/ and is derived from a synthetic source document "
-    "that says so; there are no Wikidata links. It conforms to the project's shapes and is consistent. The file "
+    "in both directions with production and sales dates at mixed precision, markets, statuses, and the news "
+    "articles and publishers they come from. The facts sources can disagree on are claims of one to three sources "
+    "each (some agreeing at different precisions, a few conflicting), which the build reconciles. Everything lives "
+    "under https://w3id.org/alliance-kg/id/synth/ and is derived from a synthetic source document that says so; "
+    "there are no Wikidata links. Reconciled, it conforms to the project's shapes and is consistent. The file "
     "(N-Triples for .nt, Turtle for .ttl) is written atomically. Exit 0 on success, 2 on error."
 )
 
