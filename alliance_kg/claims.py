@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
 
+    Triple = tuple[Node, Node, Node]
+
     from alliance_kg.store import Store
 
 __all__ = ["Claim", "Outcome", "reconcile", "reconciled", "settle"]
@@ -242,63 +244,64 @@ def outcomes(store: Store, *, graph: str | list[str] | None = None) -> list[tupl
     ]
 
 
-def triples(results: Iterable[tuple[Outcome, bool]]) -> Graph:
+def triples(results: Iterable[tuple[Outcome, bool]]) -> set[Triple]:
     """The triples that :func:`reconcile` adds for ``results``: direct values, reconciliations, conflicts."""
-    from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+    from rdflib import RDF, RDFS, XSD, Literal, URIRef
     from rdflib.namespace import PROV
 
-    from alliance_kg.namespaces import bind_prefixes
-
-    out = bind_prefixes(Graph())
+    out: set[Triple] = set()
+    add = out.add
     for outcome, stated in results:
         for claim in (*outcome.supporting, *outcome.disagreeing):
             # what the chain qualifiedDerivation / entity gives with reasoning, so that no query depends on it
-            out.add((URIRef(claim.subject), PROV.wasDerivedFrom, URIRef(claim.source)))
+            add((URIRef(claim.subject), PROV.wasDerivedFrom, URIRef(claim.source)))
         for a, b in outcome.conflicts:
-            out.add((URIRef(a.iri), AKG.conflictsWith, URIRef(b.iri)))
-            out.add((URIRef(b.iri), AKG.conflictsWith, URIRef(a.iri)))
+            add((URIRef(a.iri), AKG.conflictsWith, URIRef(b.iri)))
+            add((URIRef(b.iri), AKG.conflictsWith, URIRef(a.iri)))
         if stated or not outcome.values:
             continue
         subject, prop = URIRef(outcome.subject), URIRef(outcome.predicate)
         node = URIRef(str(RECONCILIATION) + f"{_folder_and_name(outcome.subject)}/{_local(outcome.predicate)}")
-        out.add((node, RDF.type, AKG.Reconciliation))
-        out.add(
+        add((node, RDF.type, AKG.Reconciliation))
+        add(
             (node, RDFS.label, Literal(f"{_name(outcome.subject)}: {_local(outcome.predicate)}, reconciled", lang="en"))
         )
-        out.add((node, AKG.factSubject, subject))
-        out.add((node, AKG.factProperty, prop))
+        add((node, AKG.factSubject, subject))
+        add((node, AKG.factProperty, prop))
         for value in outcome.values:
-            out.add((subject, prop, URIRef(value)))
-            out.add((node, AKG.reconciledValue, URIRef(value)))
+            add((subject, prop, URIRef(value)))
+            add((node, AKG.reconciledValue, URIRef(value)))
         for claim in outcome.supporting:
-            out.add((node, AKG.supportingClaim, URIRef(claim.iri)))
+            add((node, AKG.supportingClaim, URIRef(claim.iri)))
         for claim in outcome.disagreeing:
-            out.add((node, AKG.disagreeingClaim, URIRef(claim.iri)))
+            add((node, AKG.disagreeingClaim, URIRef(claim.iri)))
         for source in outcome.sources:
-            out.add((node, PROV.wasDerivedFrom, URIRef(source)))
-        out.add((node, AKG.sourceCount, Literal(len(outcome.sources), datatype=XSD.integer)))
+            add((node, PROV.wasDerivedFrom, URIRef(source)))
+        add((node, AKG.sourceCount, Literal(len(outcome.sources), datatype=XSD.integer)))
         if outcome.window is not None:
-            _mint_date(out, URIRef(outcome.values[0]), outcome)
+            out.update(_minted_date(URIRef(outcome.values[0]), outcome))
     return out
 
 
-def _mint_date(out: Graph, date: Node, outcome: Outcome) -> None:
+def _minted_date(date: Node, outcome: Outcome) -> list[Triple]:
+    """The triples of a new akg:ReconciledDate for the window of ``outcome``."""
     from rdflib import RDF, RDFS, XSD, Literal, URIRef
     from rdflib.namespace import PROV
 
     assert outcome.window is not None
     low, high = outcome.window
-    out.add((date, RDF.type, AKG.ReconciledDate))
-    out.add((date, RDF.type, AKG.StatedDate))
-    out.add((date, AKG.earliest, Literal(low.isoformat(), datatype=XSD.date)))
-    out.add((date, AKG.latest, Literal(high.isoformat(), datatype=XSD.date)))
     span = f"{low.isoformat()}" if low == high else f"between {low.isoformat()} and {high.isoformat()}"
-    out.add((date, RDFS.label, Literal(f"{span} (reconciled)", lang="en")))
     french = f"{low.isoformat()}" if low == high else f"entre le {low.isoformat()} et le {high.isoformat()}"
-    out.add((date, RDFS.label, Literal(f"{french} (réconcilié)", lang="fr")))
-    out.add((date, AKG.precision, _enclosing_unit(low, high)))
-    for source in outcome.sources:
-        out.add((date, PROV.wasDerivedFrom, URIRef(source)))
+    return [
+        (date, RDF.type, AKG.ReconciledDate),
+        (date, RDF.type, AKG.StatedDate),
+        (date, AKG.earliest, Literal(low.isoformat(), datatype=XSD.date)),
+        (date, AKG.latest, Literal(high.isoformat(), datatype=XSD.date)),
+        (date, RDFS.label, Literal(f"{span} (reconciled)", lang="en")),
+        (date, RDFS.label, Literal(f"{french} (réconcilié)", lang="fr")),
+        (date, AKG.precision, _enclosing_unit(low, high)),
+        *((date, PROV.wasDerivedFrom, URIRef(source)) for source in outcome.sources),
+    ]
 
 
 def _enclosing_unit(low: dt.date, high: dt.date) -> Node:
@@ -321,7 +324,7 @@ def reconcile(store: Store, *, graph: str | None = None) -> int:
     target = GRAPH_FACTS if graph is None else graph
     before = store.count(target)
     added = triples(outcomes(store, graph=target))
-    if len(added):
+    if added:
         store.add(target, added)
     return store.count(target) - before
 
@@ -329,11 +332,16 @@ def reconcile(store: Store, *, graph: str | None = None) -> int:
 def reconciled(facts: Graph, ontology: Graph | None = None) -> Graph:
     """The triples :func:`reconcile` would add to ``facts`` (with ``ontology``'s functional properties), as a new
     graph; the given graphs are not changed."""
-    from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY
+    from rdflib import Graph
+
+    from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY, bind_prefixes
     from alliance_kg.store_oxigraph import OxigraphStore
 
     with OxigraphStore() as store:
         if ontology is not None:
             store.add(GRAPH_ONTOLOGY, ontology)
         store.add(GRAPH_FACTS, facts)
-        return triples(outcomes(store, graph=GRAPH_FACTS))
+        graph = bind_prefixes(Graph())
+        for triple in triples(outcomes(store, graph=GRAPH_FACTS)):
+            graph.add(triple)
+        return graph
