@@ -201,7 +201,9 @@ def test_supply_viewer(driver: Any, project: ProjectGraphs, tmp_path: Path) -> N
 
     text = driver.find_element(By.ID, "details").text
     assert "Navara built by Mitsubishi Motors for Nissan at Laem Chabang" in text
-    assert "2025-12-16" in text  # "fin décembre 2025": the second half of December
+    # the reports' day, 20 December 2025, which "fin décembre 2025" allows (issue 10; was its 16 December)
+    assert "2025-12-20" in text
+    assert "2025-12-16" not in text
     ARTIFACTS.mkdir(exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "viewer-supply.png"))
     assert problems(driver) == []

@@ -26,8 +26,9 @@ def test_export_supply(format: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert out.is_file()
     assert out.stat().st_size > 1000
     printed = capsys.readouterr().out
-    # 4 supplies: the kei and light-commercial-vehicle agreements have no stated direction (issue 10)
-    assert "supply view: 2 nodes, 4 edges" in printed
+    # 4 supplies: the kei and light-commercial-vehicle agreements have no stated direction (issue 10); 3
+    # manufacturers: Laem Chabang's operator is Mitsubishi Motors' Thai subsidiary (issue 10)
+    assert "supply view: 3 nodes, 4 edges" in printed
     assert f"wrote {out}" in printed
     assert [p.name for p in tmp_path.iterdir()] == [out.name], "no temporary file left"
 
@@ -35,12 +36,14 @@ def test_export_supply(format: str, tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_export_csv_and_read_back(tmp_path: Path) -> None:
     assert main(["export", "--view", "footprint", "--format", "csv", "-o", str(tmp_path / "footprint.csv")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["footprint-edges.csv", "footprint-nodes.csv"]
-    assert read(tmp_path / "footprint.csv", "csv").number_of_nodes() == 9
+    # 3 plants, their 3 countries and 4 markets: Australia is the Navara's market too (issue 10; was 9 nodes)
+    assert read(tmp_path / "footprint.csv", "csv").number_of_nodes() == 10
 
 
 def test_format_from_the_file_name(tmp_path: Path) -> None:
     assert main(["export", "--view", "footprint", "-o", str(tmp_path / "footprint.gexf")]) == 0
-    assert read(tmp_path / "footprint.gexf", "gexf").number_of_edges() == 6
+    # 3 plant -> country and 4 plant -> market edges: Laem Chabang builds for Australia too (issue 10; was 6)
+    assert read(tmp_path / "footprint.gexf", "gexf").number_of_edges() == 7
 
 
 def test_entities_with_inferences_in_french(tmp_path: Path) -> None:
@@ -62,7 +65,10 @@ def test_timeline(suffix: str, tmp_path: Path) -> None:
 def test_data_files(tmp_path: Path) -> None:
     out = tmp_path / "supply.json"
     data = [str(REPO / "data" / name) for name in ("organisations.ttl", "supplies.ttl", "vehicles.ttl", "places.ttl")]
-    assert main(["export", "--data", *data, "-o", str(out)]) == 0
+    # a supply's supplier and customer are the sources' claims now, reconciled on load (issue 10): the claims too
+    claims = [str(path) for path in sorted((REPO / "data" / "claims").glob("*.ttl"))]
+    assert claims
+    assert main(["export", "--data", *data, *claims, "-o", str(out)]) == 0
     # the 4 supplies; the 2 agreements in Japan have no direction (issue 10)
     assert read(out, "json").number_of_edges() == 4
 

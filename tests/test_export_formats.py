@@ -68,7 +68,9 @@ def test_round_trip_keeps_dates_and_booleans(views: dict[str, nx.MultiDiGraph], 
         edge = supply.edges[
             f"{ID}manufacturer/mitsubishi-motors", f"{ID}manufacturer/nissan", f"{ID}supply/navara-laem-chabang"
         ]
-        assert edge["production_start_earliest"] == dt.date(2025, 12, 16), format  # "fin décembre": second half
+        # the reports' day, 20 December 2025, within the article's "fin décembre" (issue 10; was its 16 December)
+        assert edge["production_start_earliest"] == dt.date(2025, 12, 20), format
+        assert edge["sales_start_latest"] == dt.date(2026, 3, 31), format  # the end of Q1 2026: a window's end
         entities = read(write(views["entities"], tmp_path / f"e.{format}", format)[0].with_name(f"e.{format}"), format)
         assert {type(data["inferred"]) for _, _, data in entities.edges(data=True)} == {bool}, format
 
@@ -112,7 +114,8 @@ def test_gexf_is_dynamic_with_spells(views: dict[str, nx.MultiDiGraph], tmp_path
         assert supply is not None
         spells[supply] = [(s.get("start"), s.get("end")) for s in edge.iter(f"{GEXF}spell")]
         labels[supply] = edge.get("label")
-    assert spells[f"{ID}supply/navara-laem-chabang"] == [("2025-12-16", None)]  # the second half of December
+    # 20 December 2025, the reports' day, within the article's "fin décembre" (issue 10; was from 16 December)
+    assert spells[f"{ID}supply/navara-laem-chabang"] == [("2025-12-20", None)]
     assert spells[f"{ID}supply/rogue-phev-okazaki"] == [("2026-01-01", None)]
     assert spells[f"{ID}supply/leaf-derived-bev-north-america"] == [("2026-07-01", None)]
     assert spells[f"{ID}supply/livina-jakarta"] == []  # no date stated: present throughout
@@ -125,10 +128,14 @@ def test_gexf_is_dynamic_with_spells(views: dict[str, nx.MultiDiGraph], tmp_path
         for v in edge.iter(f"{GEXF}attvalue")
         if v.get("start") is not None
     ]
-    assert ("starting", "2025-12-16", "2025-12-31") in phases
-    assert ("started", "2026-01-01", None) in phases
+    # the Navara's production start is a day now (issue 10): starting on that day, started from the next
+    assert ("starting", "2025-12-20", "2025-12-20") in phases
+    assert ("started", "2025-12-21", None) in phases
+    assert ("starting", "2026-03-01", "2026-03-31") in phases  # its sales start, the end of Q1 2026: a window
+    assert ("started", "2026-04-01", None) in phases
     node_labels = {node.get("label") for node in root.iter(f"{GEXF}node")}
-    assert node_labels == {"Mitsubishi Motors", "Nissan"}
+    # every manufacturer, Laem Chabang's operator MMTh (Mitsubishi Motors' Thai subsidiary) too (issue 10)
+    assert node_labels == {"Mitsubishi Motors", "Mitsubishi Motors (Thailand) Co., Ltd.", "Nissan"}
     assert nx.read_gexf(path).number_of_edges() == 4  # networkx's reader agrees (4 supplies, issue 10)
 
 
@@ -157,7 +164,9 @@ def test_cyjs_document(views: dict[str, nx.MultiDiGraph], tmp_path: Path) -> Non
     path = write(views["supply"], tmp_path / "supply.cyjs", "cyjs")[0]
     document = json.loads(path.read_text(encoding="utf-8"))
     nodes, edges = document["elements"]["nodes"], document["elements"]["edges"]
-    assert {n["data"]["name"] for n in nodes} == {"Mitsubishi Motors", "Nissan"}
+    # every manufacturer, Laem Chabang's operator MMTh (Mitsubishi Motors' Thai subsidiary) too (issue 10)
+    manufacturers = {"Mitsubishi Motors", "Mitsubishi Motors (Thailand) Co., Ltd.", "Nissan"}
+    assert {n["data"]["name"] for n in nodes} == manufacturers
     # the 4 supplies; the 2 agreements in Japan have no direction (issue 10)
     assert len({e["data"]["id"] for e in edges}) == 4
     assert all(e["data"]["key"].startswith(f"{ID}supply/") for e in edges)

@@ -80,8 +80,18 @@ def test_layout_is_deterministic_and_ignores_insertion_order(asserted: Graph) ->
 def test_timeline(supply: nx.MultiDiGraph) -> None:
     data = draw_timeline(supply, format="svg")
     text = svg_text(data)
-    for expected in ("Navara built by", "end of December 2025", "from H2 2026", "12 January 2026", "no date stated"):
+    # the Navara's production start is the reports' day (issue 10; was the article's "end of December 2025"), and
+    # the Leaf-derived EV has one now, from one report (the second half of 2026)
+    for expected in (
+        "Navara built by",
+        "20 December 2025",
+        "second half of 2026",
+        "from H2 2026",
+        "12 January 2026",
+        "no date stated",
+    ):
         assert expected in text
+    assert "end of December 2025" not in text  # the reconciled date is drawn, not the article's wider one
     assert draw_timeline(supply, format="svg") == data
     assert draw_timeline(supply, format="png").startswith(b"\x89PNG")
 

@@ -185,7 +185,11 @@ def test_entities_in_french(asserted: Graph) -> None:
 def test_supply_view(views: dict[str, nx.MultiDiGraph]) -> None:
     view = views["supply"]
     mitsubishi, nissan = f"{ID}manufacturer/mitsubishi-motors", f"{ID}manufacturer/nissan"
-    assert set(view.nodes) == {mitsubishi, nissan}
+    thailand = f"{ID}manufacturer/mitsubishi-motors-thailand"
+    # every manufacturer is a node: Laem Chabang's operator, Mitsubishi Motors' Thai subsidiary (MMTh), is the third
+    # (issue 10); it supplies nobody itself: the reports name Mitsubishi Motors as the Navara's supplier
+    assert set(view.nodes) == {mitsubishi, nissan, thailand}
+    assert view.degree(thailand) == 0
     # The kei and light-commercial-vehicle agreements in Japan have no stated direction (issue 10): they are no
     # supplier → customer edge, so 4 supplies, 3 of them Mitsubishi → Nissan (was 6 and 5).
     assert view.number_of_edges() == 4
@@ -193,6 +197,14 @@ def test_supply_view(views: dict[str, nx.MultiDiGraph]) -> None:
     keys = {key for _supplier, _customer, key in view.edges(keys=True)}
     assert not keys & {f"{ID}supply/kei-vehicles-japan", f"{ID}supply/light-commercial-vehicles-japan"}
     assert list(view.edges(nissan, keys=True)) == [(nissan, mitsubishi, f"{ID}supply/leaf-derived-bev-north-america")]
+    leaf = view.edges[nissan, mitsubishi, f"{ID}supply/leaf-derived-bev-north-america"]
+    # the supplier most sources state (Nissan), though babeindonesia.com says Mitsubishi: a conflict (issue 10)
+    assert leaf["conflict_count"] >= 1
+    # a production start now, from one report (issue 10): the second half of 2026
+    assert (leaf["production_start_earliest"], leaf["production_start_latest"]) == (
+        dt.date(2026, 7, 1),
+        dt.date(2026, 12, 31),
+    )
     navara = view.edges[mitsubishi, nissan, f"{ID}supply/navara-laem-chabang"]
     assert navara["vehicle"] == f"{ID}vehicle/nissan-navara"
     assert navara["vehicle_label"] == "Nissan Navara"
@@ -201,15 +213,33 @@ def test_supply_view(views: dict[str, nx.MultiDiGraph]) -> None:
     assert navara["plant_label"] == "Laem Chabang plant"
     assert navara["country"] == f"{ID}country/thailand"
     assert navara["country_label"] == "Thailand"
-    assert navara["markets"] == f"{ID}region/oceania"
-    assert navara["market_labels"] == "Oceania"
-    assert navara["production_start_earliest"] == dt.date(2025, 12, 16)  # the second half of December
-    assert navara["production_start_latest"] == dt.date(2025, 12, 31)
+    # every stated market (issue 10): the article's Oceania and the reports' Australia, in IRI order
+    assert navara["markets"] == f"{ID}country/australia {ID}region/oceania"
+    assert navara["market_labels"] == "Australia | Oceania"
+    # the reports' day, 20 December 2025, which the article's "fin décembre 2025" (16-31 December) allows (issue 10)
+    assert navara["production_start_earliest"] == dt.date(2025, 12, 20)
+    assert navara["production_start_latest"] == dt.date(2025, 12, 20)
     assert navara["sales_start_earliest"] == dt.date(2026, 3, 1)  # the end of Q1 is March
     assert navara["sales_start_latest"] == dt.date(2026, 3, 31)
-    assert navara["production_start"] == "end of December 2025"
+    assert navara["production_start"] == "20 December 2025"
+    assert "production_start_disputed" not in navara  # the article's window holds the reports' day: no dispute
+    assert "conflict_count" not in navara
     assert navara["status"] == "ongoing"
-    assert navara["source_document"] == f"{ID}source/mitsubishi-nissan-oem-2026"
+    # the article and the six reports that have claims about the supply (issue 10; was the article alone)
+    sources = {
+        f"{ID}source/{name}"
+        for name in (
+            "mitsubishi-nissan-oem-2026",
+            "auto-affairs-2026-01",
+            "babeindonesia-2026-01",
+            "indianautosblog-2026-01",
+            "media90-2026-01",
+            "netdenjd-2026-01",
+            "tarantas-2026-01",
+        )
+    }
+    assert navara["source_document"] == " ".join(sorted(sources))
+    assert navara["source_count"] == 7
     assert "Laem Chabang" in navara["source_sentence"]
     livina = view.edges[mitsubishi, nissan, f"{ID}supply/livina-jakarta"]  # no dates stated (was: the kei supply)
     assert not any(name.startswith(("production", "sales")) for name in livina)

@@ -8,6 +8,12 @@ a filter by class (the ``group`` attribute), and a details panel that shows
 a clicked node's or edge's labels, Wikidata link and source sentences. Node
 positions are those of the static drawing (:func:`drawing.layout`), so the
 page and the PNG look alike and the page is the same for the same graph.
+
+Facts that sources disagree on (a ``conflict_count`` attribute: a supply
+whose claims conflict, or a claim that conflicts with another source's) are
+drawn in vermillion with a badge, "⚠ N", before their name; the header counts
+them (click to show them alone), and the details panel lists the conflicting
+claims with their sources (the ``conflicts`` attribute, one pair a line).
 """
 
 from __future__ import annotations
@@ -30,6 +36,13 @@ CYTOSCAPE_VERSION: Final = "3.34.4"
 _PACKAGE: Final = resources.files("alliance_kg.export")
 _SCALE: Final = 260.0  # layout units to pixels (small graphs)
 _SCALE_BIG: Final = 120.0  # ... and graphs of more than 20 nodes, whose layout spreads wider
+_BADGE: Final = "\u26a0"  # the warning sign before the name of what sources disagree on
+
+
+def _badged(text: str, data: dict[str, Any]) -> str:
+    """``text`` with the conflict badge (``⚠ 2 ...``) when ``data`` has conflicts."""
+    count = data.get("conflict_count")
+    return f"{_BADGE} {count} {text}".rstrip() if isinstance(count, int) and count > 0 else text
 
 
 def _display(text: str, width: int = 40) -> str:
@@ -53,12 +66,15 @@ def html_page(graph: nx.MultiDiGraph[str], *, title: str | None = None) -> bytes
         x, y = positions.get(data["id"], (0.0, 0.0))
         node["position"] = {"x": round(x * scale * stretch, 2), "y": round(-y * scale, 2)}
         data["colour"] = colour_of(str(data.get("group", "")))
-        data["display"] = _display(str(data.get("label", data["id"])), 34)
+        data["display"] = _badged(_display(str(data.get("label", data["id"])), 34), data)
     for edge in document["elements"]["edges"]:
         data = edge["data"]
-        data["display"] = _display(str(data.get("vehicle_label", data.get("vehicle_labels", data.get("label", "")))))
+        name = str(data.get("vehicle_label", data.get("vehicle_labels", data.get("label", ""))))
+        data["display"] = _badged(_display(name), data)
     counts = Counter(str(data.get("group", "")) for _, data in graph.nodes(data=True))
     document["groups"] = [{"name": g, "colour": colour_of(g), "count": counts[g]} for g in sorted(counts)]
+    elements = [*document["elements"]["nodes"], *document["elements"]["edges"]]
+    document["conflicts"] = sum(1 for element in elements if element["data"].get("conflict_count", 0) > 0)
 
     view = str(graph.graph.get("view", ""))
     heading = title or (f"alliance-kg: {view} view" if view else "alliance-kg")

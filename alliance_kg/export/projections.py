@@ -13,10 +13,20 @@ Each view is a small function that runs the SPARQL queries in ``views/*.rq``
 ``entities``  one node per entity (an IRI typed with an ``akg:`` class), one
               edge per object property between two entities, keyed by the
               property; with ``inferred``, the OWL-RL inferences too (edges
-              marked ``inferred=True``).
+              marked ``inferred=True``). A subject whose claims conflict has
+              ``conflict_count`` and ``conflicts``, a claim that conflicts
+              ``conflict_count`` (the claims it conflicts with).
 ``supply``    manufacturers; one edge supplier → customer per OEM supply,
               keyed by the supply's IRI, carrying vehicle, plant, country,
-              markets, production and sales start windows and the source.
+              markets, production and sales start windows and the sources
+              (``source_document``, ``source_count``: what it is derived
+              from and the sources of its claims); where sources disagree
+              (claims that ``akg:conflictsWith`` each other),
+              ``conflict_count`` and ``conflicts`` (one conflicting pair a
+              line, each claim with its source), and a window's
+              ``*_disputed`` (the ISO 8601 intervals of the sources'
+              windows that lie wholly outside the graph's) and
+              ``*_disputed_by`` (those sources).
 ``footprint`` plants → markets they build for (one edge per plant and
               market, keyed ``market``) and plants → countries (keyed
               ``country``): who builds where for whom.
@@ -64,7 +74,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from alliance_kg.errors import ParameterError
@@ -139,6 +149,14 @@ ATTRIBUTE_TYPES: Final[Mapping[str, type]] = {
     "supply_count": int,
     "vehicle_labels": str,
     "customer_labels": str,
+    # claims: the facts sources disagree on (supply edges and entity nodes)
+    "source_count": int,
+    "conflict_count": int,
+    "conflicts": str,
+    "production_start_disputed": str,
+    "production_start_disputed_by": str,
+    "sales_start_disputed": str,
+    "sales_start_disputed_by": str,
 }
 
 #: Attribute names the file formats reserve (GEXF, GraphML, CSV and Cytoscape.js use them for structure).
@@ -410,6 +428,127 @@ def _union(*graphs: Graph | None) -> Graph:
     return union
 
 
+# -- claims -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One row of ``views/claims.rq``: what one source states about one fact."""
+
+    iri: Node
+    subject: Node
+    prop: Node
+    value: Node
+    source: Node
+    earliest: dt.date | None
+    latest: dt.date | None
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date] | None:
+        return (self.earliest, self.latest) if self.earliest is not None and self.latest is not None else None
+
+
+class _Claims:
+    """The claims of the graph by subject, and which claims conflict (``akg:conflictsWith``, computed by the build).
+
+    :meth:`fetch` asks the lookup for what the conflict texts name (sources and their publishers, values,
+    properties); the other methods answer from the rows.
+    """
+
+    def __init__(self, store: Store, graphs: Sequence[str]) -> None:
+        self._by_subject: dict[Node, list[_Claim]] = defaultdict(list)
+        self._conflicts: dict[Node, set[Node]] = defaultdict(set)
+        self._claims: dict[Node, _Claim] = {}
+        for row in _select(store, graphs, "claims"):
+            claim = row["claim"]
+            if claim not in self._claims:
+                found = _Claim(
+                    claim,
+                    row["subject"],
+                    row["property"],
+                    row["value"],
+                    row["source"],
+                    _date(row.get("earliest")),
+                    _date(row.get("latest")),
+                )
+                self._claims[claim] = found
+                self._by_subject[found.subject].append(found)
+            if "other" in row:
+                self._conflicts[claim].add(row["other"])
+                self._conflicts[row["other"]].add(claim)  # symmetric, whether or not both ways are stated
+
+    def __bool__(self) -> bool:
+        return bool(self._claims)
+
+    def fetch(self, lookup: _Lookup, subjects: Iterable[Node]) -> None:
+        claims = [claim for subject in subjects for claim in self._by_subject.get(subject, ())]
+        sources = {claim.source for claim in claims}
+        lookup.fetch(sources, RDFS.label, DCTERMS.publisher)
+        publishers = {p for source in sources for p in lookup.objects(source, DCTERMS.publisher)}
+        lookup.fetch(publishers | {c.value for c in claims} | {c.prop for c in claims}, RDFS.label)
+
+    def sources(self, subject: Node) -> set[Node]:
+        """The source documents of the claims about ``subject``."""
+        return {claim.source for claim in self._by_subject.get(subject, ())}
+
+    def conflicting(self, claim: Node) -> int:
+        """How many claims ``claim`` conflicts with."""
+        return len(self._conflicts.get(claim, ()))
+
+    def pairs(self, subject: Node) -> list[tuple[_Claim, _Claim]]:
+        """The conflicting pairs of claims about ``subject``, each once, in the order of property and claim IRIs."""
+        found = []
+        for claim in self._by_subject.get(subject, ()):
+            for other in self._conflicts.get(claim.iri, ()):
+                if other in self._claims and str(claim.iri) < str(other):
+                    found.append((claim, self._claims[other]))
+        return sorted(found, key=lambda pair: (str(pair[0].prop), str(pair[0].iri), str(pair[1].iri)))
+
+    def disputed(self, subject: Node, prop: Node, window: tuple[dt.date, dt.date] | None) -> list[_Claim]:
+        """The claims about ``subject``'s ``prop`` whose date window lies wholly outside ``window`` (the graph's):
+        the windows of sources the graph's value does not agree with."""
+        if window is None:
+            return []
+        return sorted(
+            (
+                claim
+                for claim in self._by_subject.get(subject, ())
+                if claim.prop == prop
+                and claim.window is not None
+                and (claim.window[1] < window[0] or window[1] < claim.window[0])
+            ),
+            key=lambda claim: (claim.window, str(claim.iri)),
+        )
+
+
+def _source_name(lookup: _Lookup, source: Node, lang: str) -> str:
+    """A source as people name it: its publisher's label (``babeindonesia.com``), else its own label."""
+    publishers = sorted(lookup.objects(source, DCTERMS.publisher), key=str)
+    return _label(lookup, publishers[0], lang) if publishers else _label(lookup, source, lang)
+
+
+def _claim_text(lookup: _Lookup, claim: _Claim, lang: str) -> str:
+    """What a claim states, for people: ``blog.example.id: 2027 (2027-01-01/2027-12-31)``."""
+    value = _label(lookup, claim.value, lang)
+    window = claim.window
+    if window is not None:
+        days = window[0].isoformat() if window[0] == window[1] else f"{window[0]}/{window[1]}"
+        value = f"{value} ({days})"
+    return f"{_source_name(lookup, claim.source, lang)}: {value}"
+
+
+def _conflict_attributes(claims: _Claims, lookup: _Lookup, subject: Node, lang: str) -> dict[str, Any]:
+    """``conflict_count`` and ``conflicts`` (one line per conflicting pair of claims) of ``subject``, if any."""
+    pairs = claims.pairs(subject)
+    if not pairs:
+        return {}
+    lines = [
+        f"{_label(lookup, a.prop, lang)}: {_claim_text(lookup, a, lang)} vs {_claim_text(lookup, b, lang)}"
+        for a, b in pairs
+    ]
+    return {"conflict_count": len(pairs), "conflicts": "\n".join(lines)}
+
+
 # -- the views ------------------------------------------------------------------
 
 
@@ -499,10 +638,16 @@ def entities_view(source: ViewSource, lang: str) -> nx.MultiDiGraph[str]:
     entities = sorted(types, key=str)
     lookup = _Lookup(store, graphs)
     lookup.fetch(entities, *_DESCRIPTION, AKG.earliest, AKG.latest, AKG.statedAs)
+    claims = _Claims(store, graphs)
+    if claims:
+        claims.fetch(lookup, entities)
 
     result = _new_graph("entities", lang)
     for entity in entities:
         attributes = _describe(lookup, entity, lang)
+        attributes.update(_conflict_attributes(claims, lookup, entity, lang))
+        if claims.conflicting(entity):  # a claim that conflicts with claims of other sources
+            attributes["conflict_count"] = claims.conflicting(entity)
         attributes["class"] = " ".join(_local(c) for c in classes.most_specific(types[entity]))
         attributes["group"] = classes.group(types[entity])
         earliest = _date(lookup.first(entity, AKG.earliest))
@@ -576,6 +721,9 @@ def supply_view(source: ViewSource, lang: str) -> nx.MultiDiGraph[str]:
     lookup.fetch(_column(rows, "vehicle"), RDFS.label, RDF.type)
     named = _column(rows, "plant", "country", "status", "production_start", "sales_start")
     lookup.fetch(named | {market for found in markets.values() for market in found}, RDFS.label)
+    claims = _Claims(store, graphs)
+    if claims:
+        claims.fetch(lookup, _column(rows, "supply"))
 
     result = _new_graph("supply", lang)
     for manufacturer in manufacturers:
@@ -612,16 +760,27 @@ def supply_view(source: ViewSource, lang: str) -> nx.MultiDiGraph[str]:
             edge["market_labels"] = _LABEL_SEPARATOR.join(_label(lookup, m, lang) for m in markets[supply])
         if "status" in row:
             edge["status"] = _label(lookup, row["status"], lang)
-        sources = _sources(lookup, supply)  # every source of the supply
-        if sources is not None:
-            edge["source_document"] = sources
-        for window in ("production_start", "sales_start"):
+        # every source of the supply: what it is derived from, and the sources of its claims (the ontology's
+        # chain prov:qualifiedDerivation/prov:entity, which the asserted triples leave to the reasoner)
+        sources = set(lookup.objects(supply, PROV.wasDerivedFrom)) | claims.sources(supply)
+        if sources:
+            edge["source_document"] = " ".join(sorted(str(source) for source in sources))
+            edge["source_count"] = len(sources)
+        edge.update(_conflict_attributes(claims, lookup, supply, lang))
+        for window, prop in (("production_start", AKG.productionStart), ("sales_start", AKG.salesStart)):
             if window in row:
                 edge[window] = _label(lookup, row[window], lang)
             for bound in ("earliest", "latest"):
                 value = _date(row.get(f"{window}_{bound}"))
                 if value is not None:
                     edge[f"{window}_{bound}"] = value
+            earliest, latest = edge.get(f"{window}_earliest"), edge.get(f"{window}_latest")
+            disputed = claims.disputed(supply, prop, (earliest, latest) if earliest and latest else None)
+            if disputed:  # ISO 8601 intervals, one per claim, and the sources that state them
+                edge[f"{window}_disputed"] = " ".join(f"{c.earliest}/{c.latest}" for c in disputed)
+                edge[f"{window}_disputed_by"] = _LABEL_SEPARATOR.join(
+                    _source_name(lookup, c.source, lang) for c in disputed
+                )
         result.add_edge(str(supplier), str(customer), key=str(supply), **edge)
     return result
 
