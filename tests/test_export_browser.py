@@ -7,6 +7,7 @@ network feature of chromium switched off; a screenshot is saved in ``tests/artif
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -53,6 +54,13 @@ def _require_browser() -> None:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
+    with headless_chromium() as browser:
+        yield browser
+
+
+@contextlib.contextmanager
+def headless_chromium() -> Iterator[Any]:
+    """Debian's chromium driven by selenium, in a profile of its own that is removed afterwards."""
     _require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

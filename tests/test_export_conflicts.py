@@ -191,25 +191,11 @@ def test_a_timeline_without_disagreement_has_no_disputed_legend(supply: nx.Multi
 
 
 def test_the_viewer_in_a_browser_lists_the_conflicting_claims(supply: nx.MultiDiGraph[str], tmp_path: Path) -> None:
-    import shutil
-    import tempfile
-
-    from test_export_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, FLAGS, _require_browser, problems
-
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from test_export_browser import ARTIFACTS, headless_chromium, problems
 
     [path] = write(supply, tmp_path / "supply.html", "html")
-    profile = tempfile.mkdtemp(prefix="akg-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
+    with headless_chromium() as driver:
         driver.get(path.as_uri())
         button = driver.find_element(By.ID, "conflicts")
         assert button.is_displayed()
@@ -234,9 +220,6 @@ def test_the_viewer_in_a_browser_lists_the_conflicting_claims(supply: nx.MultiDi
         ARTIFACTS.mkdir(exist_ok=True)
         assert driver.save_screenshot(str(ARTIFACTS / "viewer-conflicts.png"))
         assert problems(driver) == []
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 # -- the project ----------------------------------------------------------------------------------------------------
