@@ -5,7 +5,8 @@ derivation; a plant's operator; where a place lies) is held in the data as one `
 subject, the property, the value, the source (``prov:entity``) and the source's words. :func:`reconcile` reads
 the claims of a store and computes, for each fact, what the graph answers with:
 
-* **Dates** (values with ``akg:earliest`` and ``akg:latest``): the claims' windows are taken narrowest first
+* **Dates** (values with ``akg:earliest`` or ``akg:latest``; a missing bound is open, and a claim whose value is
+  no date disagrees): the claims' windows are taken narrowest first
   (ties: the earlier first day, then the first report: the earliest day its source was or can have been
   published, then the claim's IRI); each next window that overlaps the running intersection
   narrows it, the others disagree. The value is the stated date of a supporting claim whose window is the
@@ -33,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -70,9 +71,10 @@ class Claim:
 
     @property
     def window(self) -> tuple[dt.date, dt.date] | None:
-        if self.earliest is None or self.latest is None:
+        """The days the value can be, for a date (a missing bound is open); None for a value that is no date."""
+        if self.earliest is None and self.latest is None:
             return None
-        return self.earliest, self.latest
+        return self.earliest or dt.date.min, self.latest or dt.date.max
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,13 @@ def settle(
         raise ValueError("settle needs at least one claim")
     parents = parents or {}
     subject, prop = ordered[0].subject, ordered[0].predicate
+    dated = [claim for claim in ordered if claim.window is not None]
+    if dated:
+        # a date fact: the claims whose value is no date cannot be weighed against the others and disagree
+        undated = tuple(claim for claim in ordered if claim.window is None)
+        outcome = _settle_dates(dated, tuple(_conflicts(dated, functional, parents)))
+        return replace(outcome, disagreeing=outcome.disagreeing + undated) if undated else outcome
     conflicts = tuple(_conflicts(ordered, functional, parents))
-    if all(claim.window is not None for claim in ordered):
-        return _settle_dates(ordered, conflicts)
     if not functional:
         values = tuple(sorted({claim.value for claim in ordered}))
         return Outcome(subject, prop, values, tuple(ordered), (), conflicts)
@@ -180,7 +186,7 @@ def _settle_dates(ordered: list[Claim], conflicts: tuple[tuple[Claim, Claim], ..
     subject, prop = ordered[0].subject, ordered[0].predicate
     if same:
         return Outcome(subject, prop, (same[0].value,), tuple(keep), tuple(drop), conflicts)
-    minted = str(DATE) + f"{_name(subject)}-{_kebab(_local(prop))}-reconciled"
+    minted = str(DATE) + f"{_folder_and_name(subject)}-{_kebab(_local(prop))}-reconciled"
     return Outcome(subject, prop, (minted,), tuple(keep), tuple(drop), conflicts, window=(low, high))
 
 
@@ -330,16 +336,20 @@ def reconcile(store: Store, *, graph: str | None = None) -> int:
 
 
 def reconciled(facts: Graph, ontology: Graph | None = None) -> Graph:
-    """The triples :func:`reconcile` would add to ``facts`` (with ``ontology``'s functional properties), as a new
-    graph; the given graphs are not changed."""
+    """The triples :func:`reconcile` would add to ``facts`` (with ``ontology``'s functional properties: the
+    packaged ontology's when None), as a new graph; the given graphs are not changed."""
     from rdflib import Graph
 
     from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY, bind_prefixes
     from alliance_kg.store_oxigraph import OxigraphStore
 
+    if ontology is None:
+        from alliance_kg import resources
+        from alliance_kg.loading import parse_files
+
+        ontology = parse_files(resources.ontology_files())
     with OxigraphStore() as store:
-        if ontology is not None:
-            store.add(GRAPH_ONTOLOGY, ontology)
+        store.add(GRAPH_ONTOLOGY, ontology)
         store.add(GRAPH_FACTS, facts)
         graph = bind_prefixes(Graph())
         for triple in triples(outcomes(store, graph=GRAPH_FACTS)):

@@ -397,6 +397,7 @@ def load_project(
     data_paths: Iterable[str | Path] | None = None,
     ontology_paths: Iterable[str | Path] | None = None,
     shape_paths: Iterable[str | Path] | None = None,
+    reconcile: bool = True,
 ) -> ProjectGraphs:
     """Load the project's ontology, shapes and facts.
 
@@ -404,7 +405,8 @@ def load_project(
     files (``ontology/*.ttl``, ``ontology/*.shapes.ttl``, ``data/**/*.ttl``).
     The packaged facts include the curated Wikidata links, compiled from the
     SSSOM mapping set ``data/mappings/wikidata.sssom.tsv``; all facts include
-    what the claims of their sources reconcile to (:mod:`alliance_kg.claims`).
+    what the claims of their sources reconcile to (:mod:`alliance_kg.claims`), unless ``reconcile`` is False
+    (for a caller that adds more claims and reconciles once, after).
     Raises :class:`~alliance_kg.errors.ResourceError` if packaged files are
     missing.
     """
@@ -418,8 +420,9 @@ def load_project(
             facts.add(triple)
     else:
         facts = parse_files(data_paths)
-    from alliance_kg.claims import reconciled
+    if reconcile:
+        from alliance_kg.claims import reconciled
 
-    for triple in reconciled(facts, ontology):
-        facts.add(triple)
+        for triple in reconciled(facts, ontology):
+            facts.add(triple)
     return ProjectGraphs(ontology=ontology, shapes=shapes, facts=facts)

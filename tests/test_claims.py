@@ -239,3 +239,97 @@ def test_validate_reports_the_conflicts_as_warnings_and_accepts_the_data() -> No
     assert severities == {"Warning"}
     assert all("leaf-derived-bev-north-america" in result["focus"] for result in report["results"])
     assert any("babeindonesia" in result["message"] for result in report["results"])
+
+
+def test_a_missing_bound_is_open_and_a_value_that_is_no_date_disagrees() -> None:
+    end_of_month = claim("a", "d:end", "s1", ("2025-12-16", "2025-12-31"))
+    day = claim("b", "d:day", "s2", ("2025-12-20", "2025-12-20"))
+    from_december = Claim("c:c", "s", "p", "d:from", "s3", dt.date(2025, 12, 1), None)  # no latest day
+    not_a_date = claim("d", "x:thing", "s4")
+    outcome = settle([end_of_month, day, from_december, not_a_date], functional=True)
+    assert outcome.values == ("d:day",)
+    assert set(outcome.supporting) == {end_of_month, day, from_december}
+    assert outcome.disagreeing == (not_a_date,)
+    assert outcome.conflicts == ()  # dates that agree are not reported as disagreeing because of one odd claim
+
+
+def test_equal_windows_go_to_the_first_report() -> None:
+    late = Claim("c:a", "s", "p", "d:late", "s1", dt.date(2026, 1, 12), dt.date(2026, 1, 12), dt.date(2026, 1, 14))
+    early = Claim("c:z", "s", "p", "d:early", "s2", dt.date(2026, 1, 12), dt.date(2026, 1, 12), dt.date(2026, 1, 12))
+    unknown = Claim("c:0", "s", "p", "d:unknown", "s3", dt.date(2026, 1, 12), dt.date(2026, 1, 12))
+    assert settle([late, unknown, early], functional=True).values == ("d:early",)
+
+
+def test_a_reconciled_date_has_bounds_a_unit_labels_and_sources_but_no_words() -> None:
+    from rdflib import RDFS
+    from rdflib.namespace import TIME
+
+    from alliance_kg.claims import Outcome, triples
+
+    a = Claim(f"{ID}claim/s1/supply/x/productionStart", str(ID["supply/x"]), str(AKG.productionStart), "d:a", "s1",
+              dt.date(2026, 2, 15), dt.date(2026, 3, 20))  # fmt: skip
+    b = Claim(f"{ID}claim/s2/supply/x/productionStart", str(ID["supply/x"]), str(AKG.productionStart), "d:b", "s2",
+              dt.date(2026, 3, 1), dt.date(2026, 3, 31))  # fmt: skip
+    outcome = settle([a, b], functional=True)
+    assert isinstance(outcome, Outcome)
+    date = URIRef(outcome.values[0])
+    assert date == ID["date/supply/x-production-start-reconciled"]
+    graph = Graph()
+    for triple in triples([(outcome, False)]):
+        graph.add(triple)
+    assert (date, RDF.type, AKG.ReconciledDate) in graph
+    assert graph.value(date, AKG.earliest) == Literal(dt.date(2026, 3, 1))
+    assert graph.value(date, AKG.latest) == Literal(dt.date(2026, 3, 20))
+    assert graph.value(date, AKG.precision) == TIME.unitMonth
+    assert {label.language for label in graph.objects(date, RDFS.label)} == {"en", "fr"}
+    assert (date, AKG.statedAs, None) not in graph
+    assert set(graph.objects(date, PROV.wasDerivedFrom)) == {URIRef("s1"), URIRef("s2")}
+
+
+def test_reconciling_again_changes_nothing() -> None:
+    once = load_project().facts
+    again = reconciled(once)
+    assert set(again) <= set(once)
+
+
+def test_validate_reconciles_the_files_with_the_project_claims(tmp_path: Path) -> None:
+    # a new source that puts the Navara's production one day later conflicts with the six that say 20 December,
+    # and with the article's "fin décembre 2025" it agrees: validate sees it as the build would
+    extra = tmp_path / "late.ttl"
+    claim_iri = "<https://w3id.org/alliance-kg/id/claim/late-2026/supply/navara-laem-chabang/productionStart>"
+    extra.write_text(
+        f"""@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix source: <https://w3id.org/alliance-kg/id/source/> .
+@prefix date: <https://w3id.org/alliance-kg/id/date/> .
+source:late-2026 a akg:SourceDocument ; rdfs:label "A late report"@en , "Un article tardif"@fr ;
+    dcterms:title "A late report"@en ; dcterms:language "en" .
+date:navara-late a akg:StatedDate ; rdfs:label "21 December 2025"@en , "21 décembre 2025"@fr ;
+    akg:earliest "2025-12-21"^^xsd:date ; akg:latest "2025-12-21"^^xsd:date ; akg:precision time:unitDay ;
+    akg:statedAs "on 21 December 2025"@en ; prov:wasDerivedFrom source:late-2026 .
+{claim_iri} a akg:Claim ; rdfs:label "late: Navara production start"@en ;
+    akg:claimSubject <https://w3id.org/alliance-kg/id/supply/navara-laem-chabang> ;
+    akg:claimProperty akg:productionStart ; akg:claimValue date:navara-late ;
+    prov:entity source:late-2026 ; prov:wasDerivedFrom source:late-2026 ; akg:quotation "on 21 December 2025"@en .
+<https://w3id.org/alliance-kg/id/supply/navara-laem-chabang> prov:qualifiedDerivation {claim_iri} .
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance_kg", "validate", str(extra), "--with-data", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr  # warnings only, and consistent: one value kept
+    report = json.loads(done.stdout)
+    assert report["consistent"] is True
+    late = [r for r in report["results"] if "late-2026" in r["focus"] + (r["value"] or "")]
+    assert late
+    assert {r["severity"] for r in late} == {"Warning"}
+    assert all("production start" in r["message"] for r in late)

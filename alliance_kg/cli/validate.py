@@ -82,22 +82,20 @@ def run(args: argparse.Namespace) -> int:
 def _scratch_store(files: list[Path], with_data: bool) -> Store:
     """An in-memory Oxigraph store of the ontology and the facts to validate (the FILEs, the project's data or
     both), with the OWL-RL inferences the consistency checks read."""
+    from alliance_kg.claims import reconcile
     from alliance_kg.inference import materialise
     from alliance_kg.loading import load_project
     from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY
     from alliance_kg.store_oxigraph import OxigraphStore
 
     store = OxigraphStore()
-    project = load_project()
+    project = load_project(reconcile=False)  # the claims of the project and of the FILEs are reconciled together
     store.add(GRAPH_ONTOLOGY, project.ontology)
     if not files or with_data:
         store.add(GRAPH_FACTS, project.facts)
     for path in files:
         store.load(path, GRAPH_FACTS)
-    if files:
-        from alliance_kg.claims import reconcile
-
-        reconcile(store)
+    reconcile(store)
     materialise(store)
     return store
 

@@ -3,8 +3,8 @@
 A sheet (the format: ``fact-sheet.schema.json`` beside this file, and the README's "Adding a source without
 writing Turtle") gives a source's metadata, the entities it brings and its claims, every entity by name.
 :func:`read_sheet` reads and checks it, :func:`compile_sheet` resolves its names and makes its triples,
-:func:`add_sheet` does both for a project, validates the project's data with the new file (and the claims
-reconciled, when :mod:`alliance_kg.claims` is there) and writes the file atomically only when all is well.
+:func:`add_sheet` does both for a project, validates the project's data with the new file (the claims
+reconciled by :mod:`alliance_kg.claims`, as every load does) and writes the file atomically only when all is well.
 
 Errors are :class:`~alliance_kg.errors.SheetError`: they name the sheet, the line and the field.
 """
@@ -116,13 +116,6 @@ def _sheet_name(path: Path, project: Project) -> str:
         return path.name
 
 
-def _reconciled(facts: Graph, ontology: Graph) -> Graph:
-    """What the build's reconciliation of claims (:mod:`alliance_kg.claims`) adds to ``facts``."""
-    from alliance_kg.claims import reconciled
-
-    return reconciled(facts, ontology)
-
-
 def add_sheet(path: str | Path, *, project: Project, dry_run: bool = False) -> Added:
     """Read, compile and validate the sheet at ``path`` with ``project``'s data, and write
     ``data/claims/<source-id>.ttl`` atomically when it conforms (never with ``dry_run``).
@@ -139,7 +132,9 @@ def add_sheet(path: str | Path, *, project: Project, dry_run: bool = False) -> A
     ontology, shapes, facts = project_graphs(project, leave_out=target)
     compiled = compile_sheet(sheet, context=facts, ontology=ontology, sheet_name=_sheet_name(sheet.path, project))
     facts += compiled.graph
-    facts += _reconciled(facts, ontology)
+    from alliance_kg.claims import reconciled
+
+    facts += reconciled(facts, ontology)
     checked = check(ontology, facts, shapes=shapes)
     added = Added(
         sheet=sheet,
