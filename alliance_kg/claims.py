@@ -186,25 +186,24 @@ def _settle_dates(ordered: list[Claim], conflicts: tuple[tuple[Claim, Claim], ..
     subject, prop = ordered[0].subject, ordered[0].predicate
     if same:
         return Outcome(subject, prop, (same[0].value,), tuple(keep), tuple(drop), conflicts)
-    minted = str(DATE) + f"{_folder_and_name(subject)}-{_kebab(_local(prop))}-reconciled"
+    minted = str(DATE) + f"{folder_and_name(subject)}-{kebab(last_segment(prop))}-reconciled"
     return Outcome(subject, prop, (minted,), tuple(keep), tuple(drop), conflicts, window=(low, high))
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _name(iri: str) -> str:
-    """The last segment of an IRI: ``supply:rogue-phev-okazaki`` → ``rogue-phev-okazaki``."""
+def last_segment(iri: str) -> str:
+    """The last segment of an IRI: ``supply:rogue-phev-okazaki`` → ``rogue-phev-okazaki``, ``akg:market`` →
+    ``market``."""
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _folder_and_name(iri: str) -> str:
-    """``https://w3id.org/alliance-kg/id/supply/x`` → ``supply/x``; another IRI → its last segment."""
-    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else _name(iri)
+def folder_and_name(iri: str) -> str:
+    """``https://w3id.org/alliance-kg/id/supply/x`` → ``supply/x``; another IRI → its last segment. Claims,
+    reconciliations and minted dates are named with it (here and in :mod:`alliance_kg.sheets`)."""
+    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else last_segment(iri)
 
 
-def _kebab(name: str) -> str:
+def kebab(name: str) -> str:
+    """``productionStart`` → ``production-start``."""
     return "".join("-" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("-")
 
 
@@ -267,10 +266,14 @@ def triples(results: Iterable[tuple[Outcome, bool]]) -> set[Triple]:
         if stated or not outcome.values:
             continue
         subject, prop = URIRef(outcome.subject), URIRef(outcome.predicate)
-        node = URIRef(str(RECONCILIATION) + f"{_folder_and_name(outcome.subject)}/{_local(outcome.predicate)}")
+        node = URIRef(str(RECONCILIATION) + f"{folder_and_name(outcome.subject)}/{last_segment(outcome.predicate)}")
         add((node, RDF.type, AKG.Reconciliation))
         add(
-            (node, RDFS.label, Literal(f"{_name(outcome.subject)}: {_local(outcome.predicate)}, reconciled", lang="en"))
+            (
+                node,
+                RDFS.label,
+                Literal(f"{last_segment(outcome.subject)}: {last_segment(outcome.predicate)}, reconciled", lang="en"),
+            )
         )
         add((node, AKG.factSubject, subject))
         add((node, AKG.factProperty, prop))

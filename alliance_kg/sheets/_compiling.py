@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from alliance_kg.claims import folder_and_name, kebab, last_segment
 from alliance_kg.errors import DateExpressionError, ParameterError
 from alliance_kg.namespaces import AKG, ID, SCHEMA
 
@@ -140,30 +141,15 @@ def slug(text: str) -> str:
     return "-".join(_WORD.findall(plain))
 
 
-def _folder_and_name(iri: str) -> str:
-    """``id:supply/x`` → ``supply/x``; an IRI outside ``id:`` → its last segment."""
-    if iri.startswith(str(ID)):
-        return iri[len(str(ID)) :]
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _kebab(name: str) -> str:
-    return "".join("-" + char.lower() if char.isupper() else char for char in name).lstrip("-")
-
-
 def claim_iri(source_id: str, subject: str, local: str, value: str | None = None) -> str:
     """``claim:<source-id>/<subject-folder>/<subject-name>/<property>[/<value-name>]``."""
-    tail = f"/{_name(value)}" if value is not None else ""
-    return f"{ID}claim/{source_id}/{_folder_and_name(subject)}/{local}{tail}"
+    tail = f"/{last_segment(value)}" if value is not None else ""
+    return f"{ID}claim/{source_id}/{folder_and_name(subject)}/{local}{tail}"
 
 
 def date_iri(subject: str, local: str, source_id: str) -> str:
     """``date:<subject-name>-<property-kebab>-<source-id>``."""
-    return f"{ID}date/{_name(subject)}-{_kebab(local)}-{source_id}"
+    return f"{ID}date/{last_segment(subject)}-{kebab(local)}-{source_id}"
 
 
 @dataclass(frozen=True)
