@@ -103,26 +103,17 @@ def _build(ontology_paths: list[Path] | None, data_paths: list[Path] | None, rea
     """Parse and reason (once per process for the same files); None means the packaged files."""
     from rdflib import Graph
 
-    from alliance_kg import resources
     from alliance_kg.engine import check
-    from alliance_kg.loading import load_project, parse_files
+    from alliance_kg.loading import load_project
     from alliance_kg.namespaces import bind_prefixes
 
-    ontology_key = resources.ontology_files() if ontology_paths is None else ontology_paths
     key = _input_key(ontology_paths, data_paths, reasoning)
     with _CACHE_LOCK:
         built = _CACHE.get(key)
         if built is None:
-            if data_paths is None:
-                project = load_project(ontology_paths=ontology_paths)
-                ontology, facts = project.ontology, project.facts
-            else:
-                from alliance_kg.claims import reconciled
-
-                ontology = parse_files(ontology_key)
-                facts = parse_files(data_paths)
-                for triple in reconciled(facts, ontology):
-                    facts.add(triple)
+            # the packaged facts (with the curated links) or the given files, with their claims reconciled
+            project = load_project(data_paths=data_paths, ontology_paths=ontology_paths)
+            ontology, facts = project.ontology, project.facts
             inferred = bind_prefixes(Graph())
             if reasoning:
                 inferred = check(ontology, facts).inferred
