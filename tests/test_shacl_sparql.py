@@ -22,6 +22,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from shacl_reference import fixture_graph, fixture_report, project_graphs
+from test_shapes import rejects
 
 from alliance_kg.errors import InputError
 from alliance_kg.namespaces import GRAPH_FACTS, GRAPH_ONTOLOGY, ID
@@ -72,15 +73,6 @@ def run_store(kind: str, data: Graph, ontology: Graph, shapes: Graph) -> Validat
         store.close()
 
 
-def rejecting(fixture: Path, shapes: Graph) -> bool:
-    """Whether a fixture should be rejected: a bad fixture whose rule is a violation (not a warning)."""
-    if fixture in GOOD:
-        return False
-    first = fixture.read_text(encoding="utf-8").splitlines()[0]
-    shape = URIRef(first.split()[2].replace("akgsh:", "https://w3id.org/alliance-kg/shapes#"))
-    return shapes.value(shape, SH.severity, default=SH.Violation) == SH.Violation
-
-
 def assert_same(ours: ValidationReport, reference: ValidationReport, shapes: Graph) -> None:
     assert ours.conforms == reference.conforms
     expected = result_keys(reference, shapes)
@@ -118,7 +110,7 @@ fixture_reference = fixture_report  # pySHACL's report on a fixture, shared with
 def test_fixture_same_as_pyshacl_on_oxigraph(fixture: Path) -> None:
     _facts, ontology, shapes = project()
     reference = fixture_reference(fixture)
-    assert reference.conforms == (not rejecting(fixture, shapes))  # the fixtures mean what tests/test_shapes.py says
+    assert reference.conforms == (not rejects(fixture, shapes))  # the fixtures mean what tests/test_shapes.py says
     assert_same(run_store("oxigraph", fixture_graph(fixture), ontology, shapes), reference, shapes)
 
 
