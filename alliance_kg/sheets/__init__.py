@@ -12,7 +12,7 @@ Errors are :class:`~alliance_kg.errors.SheetError`: they name the sheet, the lin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +124,7 @@ def add_sheet(path: str | Path, *, project: Project, dry_run: bool = False) -> A
     shapes reject, or that makes the data inconsistent, comes back with ``conforms`` False and nothing written.
     """
     from alliance_kg.atomic import write_atomic
+    from alliance_kg.claims import reconciled
     from alliance_kg.engine import check
     from alliance_kg.project import check_writable
 
@@ -132,8 +133,6 @@ def add_sheet(path: str | Path, *, project: Project, dry_run: bool = False) -> A
     ontology, shapes, facts = project_graphs(project, leave_out=target)
     compiled = compile_sheet(sheet, context=facts, ontology=ontology, sheet_name=_sheet_name(sheet.path, project))
     facts += compiled.graph
-    from alliance_kg.claims import reconciled
-
     facts += reconciled(facts, ontology)
     checked = check(ontology, facts, shapes=shapes)
     added = Added(
@@ -149,11 +148,4 @@ def add_sheet(path: str | Path, *, project: Project, dry_run: bool = False) -> A
     check_writable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, compiled.turtle)
-    return Added(
-        sheet=sheet,
-        compiled=compiled,
-        target=target,
-        report=checked.report,
-        inconsistencies=checked.inconsistencies,
-        written=True,
-    )
+    return replace(added, written=True)
